@@ -1,0 +1,423 @@
+"""Demo data: the five blocs of the news reports in shared/seeds/, recorded as they are
+described there, plus demo accounts. Idempotent: running it twice changes nothing."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from meetings.models import Meeting
+
+from . import services
+from .models import Bloc, BlocYear, Province, RoleAssignment, Unit
+
+DEMO_PASSWORD = "khoithidua"  # noqa: S105 - documented demo password, DEBUG only
+
+
+@dataclass
+class YearSpec:
+    year: int
+    status: str
+    head: str | None = None
+    deputy: str | None = None
+
+
+@dataclass
+class MeetingSpec:
+    year: int
+    kind: str
+    held_on: dt.date
+    host: str | None
+    summary: str
+    source: str
+
+
+@dataclass
+class BlocSpec:
+    province: dict
+    name: str
+    number: int | None
+    members: list[str]
+    years: list[YearSpec]
+    meetings: list[MeetingSpec] = field(default_factory=list)
+    # (old unit, successor, date): the 2025 reorganisation, recorded without rewriting history.
+    successions: list[tuple[str, str, dt.date]] = field(default_factory=list)
+
+
+QUANG_BINH = {
+    "name": "Quảng Bình",
+    "code": "quang-binh",
+    "board_name": "Ban Thi đua - Khen thưởng tỉnh Quảng Bình",
+    "authority_name": "UBND tỉnh Quảng Bình",
+}
+BAC_NINH = {
+    "name": "Bắc Ninh",
+    "code": "bac-ninh",
+    "board_name": "Ban Thi đua - Khen thưởng tỉnh Bắc Ninh",
+    "authority_name": "UBND tỉnh Bắc Ninh",
+}
+BAC_KAN = {
+    "name": "Bắc Kạn",
+    "code": "bac-kan",
+    "board_name": "Ban Thi đua - Khen thưởng tỉnh Bắc Kạn",
+    "authority_name": "UBND tỉnh Bắc Kạn",
+}
+DAK_LAK = {
+    "name": "Đắk Lắk",
+    "code": "dak-lak",
+    "board_name": "Ban Thi đua - Khen thưởng tỉnh Đắk Lắk",
+    "authority_name": "UBND tỉnh Đắk Lắk",
+}
+# The report (seeds/001) does not name its province.
+UNNAMED = {
+    "name": "Tỉnh chưa rõ tên (bản tin 001)",
+    "code": "chua-ro-ten",
+    "board_name": "Ban Thi đua, Khen thưởng (Sở Nội vụ)",
+    "authority_name": "UBND tỉnh",
+}
+
+QB_BQL_KKT = "Ban Quản lý Khu kinh tế"
+
+BLOCS: list[BlocSpec] = [
+    BlocSpec(
+        province=QUANG_BINH,
+        name="Khối thi đua các ngành Kinh tế - Kỹ thuật",
+        number=None,
+        members=[
+            QB_BQL_KKT,
+            "Sở Giao thông vận tải",
+            "Sở Xây dựng",
+            "Sở Công Thương",
+            "Sở Tài nguyên và Môi trường",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+            "Sở Thông tin và Truyền thông",
+            "Cảng vụ Hàng hải Quảng Bình",
+            "Ban Quản lý dự án đầu tư xây dựng công trình dân dụng và công nghiệp",
+        ],
+        years=[
+            YearSpec(2019, BlocYear.Status.CLOSED),
+            YearSpec(2020, BlocYear.Status.PLEDGING),
+        ],
+        meetings=[
+            MeetingSpec(
+                2019,
+                Meeting.Kind.YEAR_END,
+                dt.date(2020, 1, 13),
+                QB_BQL_KKT,
+                "Tổng kết phong trào thi đua năm 2019, triển khai nhiệm vụ năm 2020. "
+                "Kết quả xếp loại: Ban Quản lý Khu kinh tế dẫn đầu; Sở Giao thông vận tải "
+                "xếp thứ Nhì; Sở Xây dựng và Sở Tài nguyên và Môi trường đồng xếp thứ Ba. "
+                "Các thành viên ký kết giao ước thi đua năm 2020.",
+                "seeds/000",
+            )
+        ],
+    ),
+    BlocSpec(
+        province=UNNAMED,
+        name="Khối thi đua Kinh tế ngành",
+        number=None,
+        # The report names the sectors of the bloc; these are their departments.
+        members=[
+            "Sở Giao thông Vận tải",
+            "Sở Công Thương",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+            "Sở Thông tin và Truyền thông",
+            "Sở Tài nguyên và Môi trường",
+            "Sở Xây dựng",
+            "Sở Khoa học và Công nghệ",
+            "Ban Quản lý các khu công nghiệp",
+        ],
+        years=[
+            YearSpec(
+                2019,
+                BlocYear.Status.CLOSED,
+                head="Sở Giao thông Vận tải",
+                deputy="Sở Công Thương",
+            ),
+            YearSpec(
+                2020,
+                BlocYear.Status.PLEDGING,
+                head="Sở Công Thương",
+                deputy="Sở Nông nghiệp và Phát triển nông thôn",
+            ),
+        ],
+        meetings=[
+            MeetingSpec(
+                2019,
+                Meeting.Kind.YEAR_END,
+                dt.date(2019, 12, 11),
+                None,
+                "Tổng kết công tác thi đua, khen thưởng năm 2019. 07 đơn vị hoàn thành xuất "
+                "sắc nhiệm vụ, 01 đơn vị hoàn thành tốt nhiệm vụ; bỏ phiếu suy tôn 01 Cờ thi "
+                "đua của Chính phủ, 01 Cờ thi đua của UBND tỉnh, 02 Bằng khen của UBND tỉnh. "
+                "Đề cử Sở Công Thương làm Trưởng khối, Sở Nông nghiệp và Phát triển nông thôn "
+                "làm Phó khối năm 2020.",
+                "seeds/001",
+            )
+        ],
+    ),
+    BlocSpec(
+        province=BAC_NINH,
+        name="Khối thi đua các sở, ban, ngành tham mưu và quản lý Nhà nước về kinh tế, kỹ thuật",
+        number=None,
+        members=[
+            "Sở Công Thương",
+            "Sở Xây dựng",
+            "Sở Thông tin và Truyền thông",
+            "Cục Dự trữ quốc gia khu vực Hà Bắc",
+            "Sở Giao thông vận tải",
+            "Quỹ Đầu tư phát triển tỉnh",
+            "Sở Tài nguyên và Môi trường",
+            "Liên minh Hợp tác xã tỉnh",
+            "Ban Quản lý khu vực phát triển đô thị Bắc Ninh",
+        ],
+        years=[
+            YearSpec(2019, BlocYear.Status.CLOSED),
+            YearSpec(2020, BlocYear.Status.PLEDGING, head="Liên minh Hợp tác xã tỉnh"),
+        ],
+        meetings=[
+            MeetingSpec(
+                2019,
+                Meeting.Kind.YEAR_END,
+                dt.date(2019, 12, 2),
+                "Sở Công Thương",
+                "Tổng kết công tác thi đua, khen thưởng năm 2019. Bình xét đề nghị: Sở Công "
+                "Thương nhận Cờ thi đua của Chính phủ; Sở Xây dựng, Sở Thông tin và Truyền "
+                "thông, Cục Dự trữ quốc gia khu vực Hà Bắc nhận Cờ thi đua của UBND tỉnh; Sở "
+                "Giao thông vận tải, Quỹ Đầu tư phát triển tỉnh nhận Bằng khen của Chính phủ; "
+                "Sở Tài nguyên và Môi trường, Liên minh Hợp tác xã tỉnh, Ban Quản lý khu vực "
+                "phát triển đô thị Bắc Ninh nhận Bằng khen của UBND tỉnh. Bầu Liên minh Hợp tác "
+                "xã tỉnh làm Trưởng khối năm 2020.",
+                "seeds/002",
+            )
+        ],
+    ),
+    BlocSpec(
+        province=BAC_KAN,
+        name="Khối thi đua Kinh tế - Kỹ thuật",
+        number=None,
+        members=[
+            "Sở Công Thương",
+            "Sở Xây dựng",
+            "Sở Tài nguyên và Môi trường",
+            "Sở Giao thông vận tải",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+            "Ban Quản lý Vườn Quốc gia Ba Bể",
+            "Ban Quản lý các khu công nghiệp",
+            "Ban Quản lý Dự án đầu tư xây dựng tỉnh",
+            "Quỹ Phát triển đất, rừng và bảo vệ môi trường",
+        ],
+        years=[
+            YearSpec(
+                2018,
+                BlocYear.Status.IN_PROGRESS,
+                head="Sở Tài nguyên và Môi trường",
+                deputy="Sở Công Thương",
+            ),
+        ],
+        meetings=[
+            MeetingSpec(
+                2018,
+                Meeting.Kind.MID_YEAR,
+                dt.date(2018, 7, 20),
+                "Sở Công Thương",
+                "Sơ kết công tác thi đua - khen thưởng 6 tháng đầu năm 2018, do Sở Tài nguyên "
+                "và Môi trường (Trưởng khối) và Sở Công Thương (Phó khối) đồng chủ trì.",
+                "seeds/003",
+            )
+        ],
+    ),
+    BlocSpec(
+        province=DAK_LAK,
+        name="Khối Thi đua số 5",
+        number=5,
+        members=[
+            "Sở Giao thông Vận tải",
+            "Sở Xây dựng",
+            "Sở Tài nguyên và Môi trường",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+            "Sở Công Thương",
+            "Ban Quản lý các Khu công nghiệp",
+            "Ban Quản lý dự án đầu tư xây dựng công trình giao thông và nông nghiệp "
+            "phát triển nông thôn",
+            "Ban Quản lý dự án đầu tư xây dựng công trình dân dụng và công nghiệp",
+        ],
+        years=[
+            YearSpec(2020, BlocYear.Status.CLOSED),
+            YearSpec(2021, BlocYear.Status.IN_PROGRESS, head="Ban Quản lý các Khu công nghiệp"),
+        ],
+        meetings=[
+            MeetingSpec(
+                2020,
+                Meeting.Kind.YEAR_END,
+                dt.date(2021, 1, 28),
+                "Sở Giao thông Vận tải",
+                "Tổng kết phong trào thi đua, khen thưởng năm 2020 và ký kết giao ước thi đua "
+                "năm 2021. Thống nhất đề nghị UBND tỉnh tặng Cờ thi đua cho Sở Giao thông Vận "
+                "tải và Bằng khen cho 03 đơn vị; bầu Ban Quản lý các Khu công nghiệp làm Khối "
+                "trưởng năm 2021.",
+                "seeds/004",
+            )
+        ],
+        successions=[
+            ("Sở Giao thông Vận tải", "Sở Xây dựng", dt.date(2025, 3, 1)),
+            ("Sở Tài nguyên và Môi trường", "Sở Nông nghiệp và Môi trường", dt.date(2025, 3, 1)),
+            (
+                "Sở Nông nghiệp và Phát triển nông thôn",
+                "Sở Nông nghiệp và Môi trường",
+                dt.date(2025, 3, 1),
+            ),
+        ],
+    ),
+]
+
+# username, full name, role, scope: ("province", code) | ("bloc_year", (province, bloc, year))
+# | ("unit", (province, unit name)) | None
+QB_BLOC = "Khối thi đua các ngành Kinh tế - Kỹ thuật"
+DL_BLOC = "Khối Thi đua số 5"
+ACCOUNTS: list[tuple[str, str, str, tuple | None]] = [
+    ("admin", "Quản trị hệ thống", RoleAssignment.Role.ADMIN, None),
+    (
+        "ban.tdkt",
+        "Cán bộ Ban TĐKT Quảng Bình",
+        RoleAssignment.Role.BOARD,
+        ("province", "quang-binh"),
+    ),
+    (
+        "thuky",
+        "Thư ký khối Kinh tế - Kỹ thuật (Quảng Bình)",
+        RoleAssignment.Role.SECRETARIAT,
+        ("bloc_year", ("quang-binh", QB_BLOC, 2020)),
+    ),
+    (
+        "thuky",
+        "Thư ký khối Kinh tế - Kỹ thuật (Quảng Bình)",
+        RoleAssignment.Role.SECRETARIAT,
+        ("bloc_year", ("quang-binh", QB_BLOC, 2019)),
+    ),
+    (
+        "lanhdao",
+        "Lãnh đạo Ban Quản lý Khu kinh tế",
+        RoleAssignment.Role.LEADER,
+        ("unit", ("quang-binh", QB_BQL_KKT)),
+    ),
+    (
+        "canbo",
+        "Cán bộ Ban Quản lý Khu kinh tế",
+        RoleAssignment.Role.STAFF,
+        ("unit", ("quang-binh", QB_BQL_KKT)),
+    ),
+    (
+        "ban.tdkt.daklak",
+        "Cán bộ Ban TĐKT Đắk Lắk",
+        RoleAssignment.Role.BOARD,
+        ("province", "dak-lak"),
+    ),
+    (
+        "thuky.daklak",
+        "Thư ký Khối Thi đua số 5 (Đắk Lắk)",
+        RoleAssignment.Role.SECRETARIAT,
+        ("bloc_year", ("dak-lak", DL_BLOC, 2021)),
+    ),
+    (
+        "thuky.bacninh",
+        "Thư ký khối kinh tế, kỹ thuật (Bắc Ninh)",
+        RoleAssignment.Role.SECRETARIAT,
+        (
+            "bloc_year",
+            (
+                "bac-ninh",
+                "Khối thi đua các sở, ban, ngành tham mưu và quản lý Nhà nước về kinh tế, kỹ thuật",
+                2020,
+            ),
+        ),
+    ),
+    (
+        "thuky.backan",
+        "Thư ký khối Kinh tế - Kỹ thuật (Bắc Kạn)",
+        RoleAssignment.Role.SECRETARIAT,
+        ("bloc_year", ("bac-kan", "Khối thi đua Kinh tế - Kỹ thuật", 2018)),
+    ),
+]
+
+
+def _province(spec: dict) -> Province:
+    return Province.objects.filter(code=spec["code"]).first() or services.province_create(**spec)
+
+
+def _unit(province: Province, name: str) -> Unit:
+    return Unit.objects.filter(province=province, name=name).first() or services.unit_create(
+        province=province, name=name
+    )
+
+
+@transaction.atomic
+def demo_load() -> list[tuple[str, str]]:
+    """Record the seeds and the demo accounts; returns (username, description) pairs."""
+    for spec in BLOCS:
+        province = _province(spec.province)
+        bloc = Bloc.objects.filter(province=province, name=spec.name).first()
+        if bloc is None:
+            bloc = services.bloc_create(province=province, name=spec.name, number=spec.number)
+        units = {name: _unit(province, name) for name in spec.members}
+        bloc_years = {}
+        for ys in spec.years:
+            by = BlocYear.objects.filter(bloc=bloc, year=ys.year).first()
+            if by is None:
+                by = services.bloc_year_create(
+                    bloc=bloc,
+                    year=ys.year,
+                    members=units.values(),
+                    head=units[ys.head] if ys.head else None,
+                    deputy=units[ys.deputy] if ys.deputy else None,
+                    status=ys.status,
+                )
+            bloc_years[ys.year] = by
+        for ms in spec.meetings:
+            Meeting.objects.get_or_create(
+                bloc_year=bloc_years[ms.year],
+                kind=ms.kind,
+                held_on=ms.held_on,
+                defaults={
+                    "host_unit": units[ms.host] if ms.host else None,
+                    "summary": ms.summary,
+                    "source": ms.source,
+                },
+            )
+        for old, new, on in spec.successions:
+            old_unit = Unit.objects.get(province=province, name=old)
+            if old_unit.successor_id is None:
+                services.unit_succeed(unit=old_unit, successor=_unit(province, new), on=on)
+
+    user_model = get_user_model()
+    printed: dict[str, str] = {}
+    for username, full_name, role, scope in ACCOUNTS:
+        user, _created = user_model.objects.get_or_create(username=username)
+        user.first_name = full_name
+        user.is_staff = role == RoleAssignment.Role.ADMIN
+        user.is_superuser = role == RoleAssignment.Role.ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        kwargs = _scope_kwargs(scope)
+        if not RoleAssignment.objects.filter(user=user, role=role, **kwargs).exists():
+            services.role_assign(user=user, role=role, **kwargs)
+        printed.setdefault(username, full_name)
+    return list(printed.items())
+
+
+def _scope_kwargs(scope: tuple | None) -> dict:
+    if scope is None:
+        return {}
+    kind, key = scope
+    if kind == "province":
+        return {"province": Province.objects.get(code=key)}
+    if kind == "bloc_year":
+        code, bloc_name, year = key
+        return {
+            "bloc_year": BlocYear.objects.get(
+                bloc__province__code=code, bloc__name=bloc_name, year=year
+            )
+        }
+    code, unit_name = key
+    return {"unit": Unit.objects.get(province__code=code, name=unit_name)}

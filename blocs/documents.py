@@ -1,0 +1,43 @@
+"""The bloc-year roster (Danh sách đơn vị thành viên), rendered by the document pipeline."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from documents.registry import DocumentKind, register
+from documents.rendering import vn_date_line
+
+from .models import Membership
+from .selectors import bloc_year_roster
+
+
+def _roster_context(job) -> dict:
+    bloc_year = job.bloc_year
+    bloc = bloc_year.bloc
+    province = bloc.province
+    roster = bloc_year_roster(bloc_year=bloc_year)
+    head = next((m.unit for m in roster if m.role == Membership.Role.HEAD), None)
+    issued = timezone.localdate(job.created_at)
+    return {
+        "job": job,
+        "bloc_year": bloc_year,
+        "bloc": bloc,
+        "province": province,
+        "roster": roster,
+        "head": head,
+        "date_line": vn_date_line(province.name, issued),
+    }
+
+
+def _roster_filename(job) -> str:
+    return f"danh-sach-thanh-vien-khoi-{job.bloc_year.bloc_id}-{job.bloc_year.year}-{job.pk}.pdf"
+
+
+ROSTER = register(
+    DocumentKind(
+        code="roster",
+        title=_("Danh sách đơn vị thành viên"),
+        template="blocs/roster_pdf.html",
+        build_context=_roster_context,
+        filename=_roster_filename,
+    )
+)

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core import views as core_views
+
+admin.site.site_header = _("Quản trị Khối thi đua")
+admin.site.site_title = _("Quản trị Khối thi đua")
+admin.site.index_title = _("Danh mục quản trị")
+
+urlpatterns = [
+    path("accounts/login/", core_views.login, name="login"),
+    path("accounts/logout/", core_views.logout, name="logout"),
+    path("accounts/password/", core_views.password_change, name="password_change"),
+    path(
+        "accounts/password/done/",
+        core_views.password_change_done,
+        name="password_change_done",
+    ),
+    path("i18n/setlang/", core_views.language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("core.urls")),
+    path("", include("blocs.urls")),
+    path("", include("documents.urls")),
+]

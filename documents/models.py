@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from blocs.models import BlocYear
+
+
+class DocumentJob(models.Model):
+    """One request to render an official document; the worker fills in the file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    kind = models.CharField(_("loại văn bản"), max_length=40)
+    bloc_year = models.ForeignKey(
+        BlocYear,
+        verbose_name=_("năm thi đua của khối"),
+        on_delete=models.PROTECT,
+        related_name="document_jobs",
+    )
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("tệp"), upload_to="documents/%Y/%m/", blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="document_jobs",
+    )
+    created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản được tạo")
+        verbose_name_plural = _("văn bản được tạo")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "running", "done", "failed"]),
+                name="document_job_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | ~models.Q(file=""),
+                name="document_job_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class DocumentJobEvent(models.Model):
+    job = models.ForeignKey(
+        DocumentJob, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=DocumentJob.Status.choices)
+    message = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("diễn biến")
+        verbose_name_plural = _("diễn biến")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.status} {self.at:%H:%M:%S}"

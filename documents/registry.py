@@ -1,0 +1,34 @@
+"""Kinds of official document. Each app registers the documents its data makes."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    title: Promise | str
+    template: str
+    # build_context(job) -> template context; runs in the worker.
+    build_context: Callable[[Any], dict[str, Any]]
+    # filename(job) -> ASCII file name for the download.
+    filename: Callable[[Any], str]
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register(kind: DocumentKind) -> DocumentKind:
+    _KINDS[kind.code] = kind
+    return kind
+
+
+def get_kind(code: str) -> DocumentKind | None:
+    return _KINDS.get(code)
+
+
+def all_kinds() -> dict[str, DocumentKind]:
+    return dict(_KINDS)

@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from blocs.selectors import bloc_year_get_for_user
+from core.permissions import access_rule
+
+from . import services
+from .registry import get_kind
+from .selectors import document_job_get_for_user
+
+
+@access_rule("object")
+@require_POST
+def document_request(request: HttpRequest, bloc_year_id: int, kind: str) -> HttpResponse:
+    bloc_year = bloc_year_get_for_user(user=request.user, bloc_year_id=bloc_year_id, manage=True)
+    if get_kind(kind) is None:
+        raise Http404(_("Loại văn bản không hợp lệ."))
+    job = services.document_job_request(kind=kind, bloc_year=bloc_year, user=request.user)
+    return redirect("documents:detail", job_id=job.pk)
+
+
+@access_rule("object")
+@require_GET
+def document_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = document_job_get_for_user(user=request.user, job_id=job_id)
+    return render(request, "documents/detail.html", _context(request, job))
+
+
+@access_rule("object")
+@require_GET
+def document_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The live part of the detail page, polled by htmx while the job runs."""
+    job = document_job_get_for_user(user=request.user, job_id=job_id)
+    return render(request, "documents/_status.html", _context(request, job))
+
+
+@access_rule("object")
+@require_GET
+def document_download(request: HttpRequest, job_id: int) -> FileResponse:
+    job = document_job_get_for_user(user=request.user, job_id=job_id)
+    if job.status != job.Status.DONE or not job.file:
+        raise Http404(_("Văn bản chưa sẵn sàng."))
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+
+
+@access_rule("object")
+@require_POST
+def document_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = document_job_get_for_user(user=request.user, job_id=job_id, manage=True)
+    try:
+        services.document_job_retry(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("documents:detail", job_id=job.pk)
+
+
+def _context(request: HttpRequest, job) -> dict:
+    from core.permissions import can_manage_bloc_year
+
+    kind = get_kind(job.kind)
+    return {
+        "job": job,
+        "kind_title": kind.title if kind else job.kind,
+        "can_retry": job.status == job.Status.FAILED
+        and can_manage_bloc_year(request.user, job.bloc_year),
+    }
