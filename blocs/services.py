@@ -102,9 +102,11 @@ def bloc_year_create(
     members = list(members)
     if not members:
         raise ValidationError({"members": _("Khối phải có ít nhất một đơn vị thành viên.")})
-    if any(u.province_id != bloc.province_id for u in members):
+    # Read province and status from the database, not from possibly stale objects.
+    current = Unit.objects.filter(pk__in=[u.pk for u in members])
+    if current.exclude(province_id=bloc.province_id).exists():
         raise ValidationError({"members": _("Đơn vị thành viên phải thuộc cùng tỉnh với khối.")})
-    if any(not u.active for u in members):
+    if current.filter(active=False).exists():
         raise ValidationError(
             {"members": _("Không thể thêm đơn vị đã ngừng hoạt động (đã có đơn vị kế thừa).")}
         )

@@ -1,0 +1,141 @@
+"""Shared fixtures. Test data is built through the real services, as users would."""
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from blocs import services
+from blocs.models import Bloc, BlocYear, Province, RoleAssignment, Unit
+
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+HAS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+HAS_REDIS = bool(os.environ.get("REDIS_URL"))
+HAS_CHROMIUM = os.path.exists("/usr/bin/chromium")
+HAS_PDFTOTEXT = shutil.which("pdftotext") is not None
+
+needs_postgres = pytest.mark.skipif(
+    not HAS_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."
+)
+needs_redis = pytest.mark.skipif(not HAS_REDIS, reason="needs Redis: set REDIS_URL=redis://...")
+needs_chromium = pytest.mark.skipif(
+    not HAS_CHROMIUM, reason="needs Debian's /usr/bin/chromium (apt-get install chromium)"
+)
+needs_pdftotext = pytest.mark.skipif(
+    not HAS_PDFTOTEXT, reason="needs pdftotext (apt-get install poppler-utils)"
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_user(username: str, **extra) -> object:
+    user_model = get_user_model()
+    user = user_model.objects.create_user(username=username, password=PASSWORD, **extra)
+    return user
+
+
+@dataclass
+class World:
+    """Two provinces; in the first, two blocs with one 2020 bloc-year each; one role-holder
+    for each role the URL x role test walks."""
+
+    province: Province
+    other_province: Province
+    bloc: Bloc
+    other_bloc: Bloc
+    far_bloc: Bloc
+    bloc_year: BlocYear
+    other_bloc_year: BlocYear
+    far_bloc_year: BlocYear
+    head: Unit
+    deputy: Unit
+    member: Unit
+    non_member: Unit
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = services.province_create(
+        name="Quảng Bình",
+        code="quang-binh",
+        board_name="Ban Thi đua - Khen thưởng tỉnh Quảng Bình",
+        authority_name="UBND tỉnh Quảng Bình",
+    )
+    other_province = services.province_create(
+        name="Đắk Lắk",
+        code="dak-lak",
+        board_name="Ban Thi đua - Khen thưởng tỉnh Đắk Lắk",
+        authority_name="UBND tỉnh Đắk Lắk",
+    )
+    bloc = services.bloc_create(province=province, name="Khối thi đua các ngành Kinh tế - Kỹ thuật")
+    other_bloc = services.bloc_create(province=province, name="Khối thi đua Văn hóa - Xã hội")
+    far_bloc = services.bloc_create(province=other_province, name="Khối Thi đua số 5", number=5)
+    head = services.unit_create(province=province, name="Ban Quản lý Khu kinh tế")
+    deputy = services.unit_create(province=province, name="Sở Giao thông vận tải")
+    member = services.unit_create(province=province, name="Sở Xây dựng")
+    non_member = services.unit_create(province=province, name="Sở Văn hóa và Thể thao")
+    far_unit = services.unit_create(province=other_province, name="Sở Công Thương")
+    bloc_year = services.bloc_year_create(
+        bloc=bloc, year=2020, members=[head, deputy, member], head=head, deputy=deputy
+    )
+    other_bloc_year = services.bloc_year_create(bloc=other_bloc, year=2020, members=[non_member])
+    far_bloc_year = services.bloc_year_create(bloc=far_bloc, year=2021, members=[far_unit])
+
+    users = {"anonymous": None}
+    R = RoleAssignment.Role
+    specs = {
+        "admin": (R.ADMIN, {}),
+        "board_here": (R.BOARD, {"province": province}),
+        "board_other": (R.BOARD, {"province": other_province}),
+        "secretariat_here": (R.SECRETARIAT, {"bloc_year": bloc_year}),
+        "secretariat_other": (R.SECRETARIAT, {"bloc_year": other_bloc_year}),
+        "leader_member": (R.LEADER, {"unit": head}),
+        "staff_member": (R.STAFF, {"unit": member}),
+        "leader_nonmember": (R.LEADER, {"unit": non_member}),
+        "staff_nonmember": (R.STAFF, {"unit": non_member}),
+    }
+    for key, (role, scope) in specs.items():
+        user = make_user(key.replace("_", "."), is_staff=key == "admin")
+        services.role_assign(user=user, role=role, **scope)
+        users[key] = user
+    users["norole"] = make_user("no.role")
+    return World(
+        province=province,
+        other_province=other_province,
+        bloc=bloc,
+        other_bloc=other_bloc,
+        far_bloc=far_bloc,
+        bloc_year=bloc_year,
+        other_bloc_year=other_bloc_year,
+        far_bloc_year=far_bloc_year,
+        head=head,
+        deputy=deputy,
+        member=member,
+        non_member=non_member,
+        users=users,
+    )
+
+
+_NOT_RUN: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and report.when in ("setup", "call"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _NOT_RUN.append((report.nodeid, reason.removeprefix("Skipped: ")))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _NOT_RUN:
+        return
+    terminalreporter.section("Tests not run on this machine")
+    for nodeid, reason in _NOT_RUN:
+        terminalreporter.write_line(f"{nodeid}: {reason}")
