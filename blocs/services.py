@@ -178,6 +178,10 @@ def role_assign(
     )
     assignment.full_clean()
     assignment.save()
+    if role == RoleAssignment.Role.ADMIN and not (user.is_staff and user.is_superuser):
+        # Administrators run the Django admin: it needs the staff and superuser flags.
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
     audit_event_record(
         actor=actor,
         action="role_assign",

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.db.models import Q
+
 from blocs.models import Bloc, BlocYear, Membership, Province, RoleAssignment, Unit
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -115,12 +117,15 @@ def can_manage_bloc_year(user: Any, bloc_year: BlocYear) -> bool:
 
 
 def can_view_unit(user: Any, unit: Unit) -> bool:
+    """A unit is visible to whoever sees a bloc it was ever a member of (the bloc page lists
+    it), besides the board of its province and its own leaders and staff."""
     s = user_scopes(user)
     if s.is_admin or unit.province_id in s.board_province_ids or unit.pk in s.unit_ids:
         return True
-    return (
-        bool(s.secretariat_bloc_year_ids)
-        and Membership.objects.filter(
-            unit=unit, bloc_year_id__in=s.secretariat_bloc_year_ids
-        ).exists()
-    )
+    if not (s.secretariat_bloc_year_ids or s.unit_ids):
+        return False
+    return Membership.objects.filter(
+        Q(bloc_year__bloc__years__id__in=s.secretariat_bloc_year_ids)
+        | Q(bloc_year__bloc__years__memberships__unit_id__in=s.unit_ids),
+        unit=unit,
+    ).exists()

@@ -103,9 +103,7 @@ def test_database_enforces_one_bloc_year_per_bloc_and_year(world):
 def test_database_enforces_role_scope(world):
     user = make_user("sai.pham.vi")
     with pytest.raises(IntegrityError), transaction.atomic():
-        RoleAssignment.objects.create(
-            user=user, role=RoleAssignment.Role.BOARD, unit=world.head
-        )
+        RoleAssignment.objects.create(user=user, role=RoleAssignment.Role.BOARD, unit=world.head)
 
 
 def test_role_assign_rejects_wrong_scope_with_vietnamese_message(world):
