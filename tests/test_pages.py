@@ -89,3 +89,13 @@ def test_pages_are_vietnamese_by_default_and_english_on_request(client, world):
     client.post(reverse("set_language"), {"language": "en", "next": url})
     body = client.get(url).content.decode()
     assert '<html lang="en">' in body
+
+
+def test_english_browser_still_gets_vietnamese_until_the_user_switches(client, world):
+    client.force_login(world.users["board_here"])
+    url = reverse("core:dashboard")
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in body and "Trang chính" in body
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert '<html lang="en">' in body and "Home" in body
