@@ -22,4 +22,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("blocs.urls")),
     path("", include("documents.urls")),
+    path("", include("scoring.urls")),
+    path("", include("pledges.urls")),
 ]

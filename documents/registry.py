@@ -16,6 +16,9 @@ class DocumentKind:
     build_context: Callable[[Any], dict[str, Any]]
     # filename(job) -> ASCII file name for the download.
     filename: Callable[[Any], str]
+    # can_request(user, bloc_year) -> bool; None means the bloc-year's managers
+    # (core.permissions.can_manage_bloc_year).
+    can_request: Callable[[Any, Any], bool] | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,9 +16,17 @@ from .selectors import document_job_get_for_user
 @access_rule("object")
 @require_POST
 def document_request(request: HttpRequest, bloc_year_id: int, kind: str) -> HttpResponse:
-    bloc_year = bloc_year_get_for_user(user=request.user, bloc_year_id=bloc_year_id, manage=True)
-    if get_kind(kind) is None:
+    document_kind = get_kind(kind)
+    if document_kind is None:
         raise Http404(_("Loại văn bản không hợp lệ."))
+    if document_kind.can_request is None:
+        bloc_year = bloc_year_get_for_user(
+            user=request.user, bloc_year_id=bloc_year_id, manage=True
+        )
+    else:
+        bloc_year = bloc_year_get_for_user(user=request.user, bloc_year_id=bloc_year_id)
+        if not document_kind.can_request(request.user, bloc_year):
+            raise PermissionDenied(_("Bạn không có quyền tạo văn bản này."))
     job = services.document_job_request(kind=kind, bloc_year=bloc_year, user=request.user)
     return redirect("documents:detail", job_id=job.pk)
 

@@ -10,6 +10,9 @@ from core.permissions import RULES
 from documents import services as document_services
 from documents.models import DocumentJob
 
+from .pledges import url_expectations as pledges_urls
+from .scoring import url_expectations as scoring_urls
+
 ROLES = [
     "anonymous",
     "norole",
@@ -49,7 +52,8 @@ BLOC_MANAGERS = dict.fromkeys(ROLES, FORBIDDEN) | {
     "secretariat_here": REDIRECT,
 }
 
-# url name -> (method, kwargs(world, objects) -> dict, {role: expected})
+# url name -> (method, kwargs(world, objects) -> dict, {role: expected}[, reset(objects)]);
+# reset, when given, runs after each role's request to undo what a successful POST changed.
 EXPECTED = {
     "login": ("get", lambda w, o: {}, dict.fromkeys(ROLES, REDIRECT) | {"anonymous": OK}),
     "logout": ("post", lambda w, o: {}, dict.fromkeys(ROLES, REDIRECT) | {"anonymous": LOGIN}),
@@ -78,8 +82,21 @@ EXPECTED = {
     "documents:detail": ("get", lambda w, o: {"job_id": o["done"].pk}, BLOC_READERS),
     "documents:status": ("get", lambda w, o: {"job_id": o["done"].pk}, BLOC_READERS),
     "documents:download": ("get", lambda w, o: {"job_id": o["done"].pk}, BLOC_READERS),
-    "documents:retry": ("post", lambda w, o: {"job_id": o["failed"].pk}, BLOC_MANAGERS),
+    "documents:retry": (
+        "post",
+        lambda w, o: {"job_id": o["failed"].pk},
+        BLOC_MANAGERS,
+        # Put the job back in the failed state for the next role.
+        lambda o: DocumentJob.objects.filter(pk=o["failed"].pk).update(status="failed"),
+    ),
 }
+
+
+# Each app's rows live beside its tests; they are merged here.
+APP_EXPECTATIONS = [scoring_urls, pledges_urls]
+for _module in APP_EXPECTATIONS:
+    assert not set(_module.EXPECTED) & set(EXPECTED), "duplicate URL rows"
+    EXPECTED.update(_module.EXPECTED)
 
 
 def _walk(patterns, prefix=""):
@@ -127,12 +144,16 @@ def objects(world, django_capture_on_commit_callbacks):
     )
     done.refresh_from_db()
     assert done.status == DocumentJob.Status.DONE
-    return {"done": done, "failed": failed}
+    objects = {"done": done, "failed": failed}
+    for module in APP_EXPECTATIONS:
+        objects.update(module.build_objects(world))
+    return objects
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_url_with_every_role(name, world, objects):
-    method, kwargs, expected = EXPECTED[name]
+    method, kwargs, expected, *rest = EXPECTED[name]
+    reset = rest[0] if rest else None
     url = reverse(name, kwargs=kwargs(world, objects))
     assert set(expected) == set(ROLES), f"{name}: every role needs an expectation"
     failures = []
@@ -148,9 +169,8 @@ def test_url_with_every_role(name, world, objects):
             ok = response.status_code == want
         if not ok:
             failures.append(f"{role}: got {response.status_code}, want {want}")
-        if method == "post" and want == REDIRECT and name == "documents:retry":
-            # Put the job back in the failed state for the next role.
-            DocumentJob.objects.filter(pk=objects["failed"].pk).update(status="failed")
+        if reset is not None:
+            reset(objects)
     assert not failures, f"{name} ({url}): " + "; ".join(failures)
 
 

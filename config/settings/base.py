@@ -27,8 +27,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "core",
     "blocs",
+    "rules",
     "documents",
     "scoring",
+    "pledges",
     "awards",
     "meetings",
 ]

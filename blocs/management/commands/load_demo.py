@@ -1,5 +1,7 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from blocs.demo import DEMO_PASSWORD, demo_load
 
@@ -14,7 +16,16 @@ class Command(BaseCommand):
                 "Demo data loads only with DEBUG on."
             )
         accounts = demo_load()
+        # Other apps add their demo data by naming a loader on their AppConfig
+        # (`demo_loader = "scoring.demo.demo_load"`); each returns extra accounts.
+        for config in apps.get_app_configs():
+            loader = getattr(config, "demo_loader", None)
+            if loader:
+                accounts.extend(import_string(loader)())
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
+        seen = set()
         for username, description in accounts:
-            self.stdout.write(f"  {username:<18} {description}")
+            if username not in seen:
+                seen.add(username)
+                self.stdout.write(f"  {username:<22} {description}")

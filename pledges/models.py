@@ -1,0 +1,1 @@
+# Pledge models arrive with issue 4.
