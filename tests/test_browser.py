@@ -52,6 +52,8 @@ def browser():
 def page(browser, live_server, request):
     """A fresh browser context (no cookies) per test; a screenshot of the last page goes to
     test-artifacts/ when the test fails."""
+    # Chromium's own locale (Accept-Language: en-US) on purpose: the product must still open
+    # in Vietnamese, as it does on the English browsers of many offices.
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -143,9 +145,7 @@ def test_secretariat_requests_roster_pdf_and_downloads_it(page, demo, tmp_path):
         page.locator("#download-link").click()
     download = download_info.value
     assert download.failure() is None
-    assert download.suggested_filename == (
-        f"danh-sach-thanh-vien-khoi-{bloc.pk}-2020-{job_id}.pdf"
-    )
+    assert download.suggested_filename == f"danh-sach-thanh-vien-khoi-{bloc.pk}-2020-{job_id}.pdf"
     pdf = tmp_path / download.suggested_filename
     download.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")
@@ -203,11 +203,14 @@ def test_language_switch_to_english_and_back(page, live_server):
     expect(html).to_have_attribute("lang", "vi")
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
 
-    page.locator("#language-form").get_by_role("button", name="English").click()
+    # Each language is offered under its own name.
+    page.locator("nav #language-form").get_by_role("button", name="English").click()
     expect(html).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
-    back = page.locator("#language-form button[value=vi]")
+    back = page.locator("nav #language-form button[value=vi]")
     expect(back).to_be_visible()
+    # Django's LANG_INFO spells "Tiếng Việt" with combining accents (not NFC).
+    assert unicodedata.normalize("NFC", back.inner_text().strip()) == "Tiếng Việt"
 
     # The choice sticks across pages (language cookie) until switched back.
     page.goto("/accounts/login/")

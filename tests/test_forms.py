@@ -50,7 +50,7 @@ def _html_lang(html: str) -> str:
     return match.group(1)
 
 
-# --- Login --------------------------------------------------------------------------------
+# --- Login ------------------------------------------------------------------------------------
 
 
 def test_login_wrong_password_shows_vietnamese_error_and_does_not_log_in(client):
@@ -105,7 +105,7 @@ def test_login_with_right_password_works(client):
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
-# --- Password change -----------------------------------------------------------------------
+# --- Password change --------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -217,7 +217,7 @@ def test_password_change_requires_login(client):
     assert response["Location"].startswith(LOGIN_URL)
 
 
-# --- Language switch -----------------------------------------------------------------------
+# --- Language switch --------------------------------------------------------------------------
 
 
 def test_language_switch_to_english_applies_to_the_next_page(client):
@@ -249,7 +249,7 @@ def test_unknown_language_code_keeps_vietnamese(client):
     assert "Tên đăng nhập" in html
 
 
-# --- CSRF ------------------------------------------------------------------------------------
+# --- CSRF -------------------------------------------------------------------------------------
 
 
 def test_login_post_without_csrf_token_is_refused():

@@ -132,3 +132,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- scoring settings ---
+
+# --- pledges settings ---
+CELERY_BEAT_SCHEDULE: dict = {}
