@@ -62,6 +62,18 @@ class DocumentJob(models.Model):
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
 
     @property
+    def is_stale(self) -> bool:
+        """Pending or running far longer than any render may take: the worker died or the
+        message was lost. Such a job may be retried like a failed one."""
+        from django.conf import settings
+        from django.utils import timezone
+
+        if not self.is_active:
+            return False
+        since = self.started_at or self.created_at
+        return (timezone.now() - since).total_seconds() > settings.DOCUMENT_JOB_STALE_SECONDS
+
+    @property
     def duration_seconds(self) -> float | None:
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()

@@ -78,6 +78,6 @@ def _context(request: HttpRequest, job) -> dict:
     return {
         "job": job,
         "kind_title": kind.title if kind else job.kind,
-        "can_retry": job.status == job.Status.FAILED
+        "can_retry": (job.status == job.Status.FAILED or job.is_stale)
         and can_manage_bloc_year(request.user, job.bloc_year),
     }

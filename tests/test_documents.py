@@ -222,3 +222,38 @@ def test_request_view_creates_one_job_and_redirects(client, world):
 )
 def test_date_line_follows_nd30(day, expected):
     assert vn_date_line("Quảng Bình", day) == expected
+
+
+def test_stale_job_can_be_retried_and_completes(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    """A worker killed mid-render leaves the job running; after the stale limit the page
+    offers a retry, and the retry renders it."""
+    settings.DOCUMENT_JOB_STALE_SECONDS = 0
+    job = DocumentJob.objects.create(
+        kind="roster",
+        bloc_year=world.bloc_year,
+        requested_by=world.users["secretariat_here"],
+        status=DocumentJob.Status.RUNNING,
+        attempts=1,
+    )
+    client.force_login(world.users["secretariat_here"])
+    body = client.get(reverse("documents:detail", args=[job.pk])).content.decode()
+    assert "chờ quá lâu" in body and 'id="retry-button"' in body
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("documents:retry", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.DONE
+    assert job.attempts == 2
+
+
+def test_running_job_within_limit_cannot_be_retried(world):
+    job = DocumentJob.objects.create(
+        kind="roster",
+        bloc_year=world.bloc_year,
+        requested_by=world.users["secretariat_here"],
+        status=DocumentJob.Status.RUNNING,
+    )
+    with pytest.raises(ValidationError):
+        services.document_job_retry(job=job, user=world.users["secretariat_here"])

@@ -124,6 +124,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 # Liberation Serif 2.x (Debian: fonts-liberation2), metric-compatible with Times New Roman.
 DOCUMENT_FONT_DIR = env("DOCUMENT_FONT_DIR", default="/usr/share/fonts/truetype/liberation2")
+# A job pending or running longer than this is treated as lost and may be retried.
+DOCUMENT_JOB_STALE_SECONDS = env.int("DOCUMENT_JOB_STALE_SECONDS", default=600)
 DOCUMENTS_QUEUE = env("DOCUMENTS_QUEUE", default="celery")
 
 LOGGING = {
