@@ -19,6 +19,9 @@ class DocumentKind:
     # can_request(user, bloc_year) -> bool; None means the bloc-year's managers
     # (core.permissions.can_manage_bloc_year).
     can_request: Callable[[Any, Any], bool] | None = None
+    # postprocess(job, pdf) -> pdf; runs in the worker after rendering (e.g. a digital
+    # signature). None: the rendered PDF is stored as it is.
+    postprocess: Callable[[Any, bytes], bytes] | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}

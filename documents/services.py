@@ -55,8 +55,10 @@ def document_job_request(
 @transaction.atomic
 def document_job_retry(*, job: DocumentJob, user: Any) -> DocumentJob:
     job = DocumentJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != DocumentJob.Status.FAILED:
-        raise ValidationError(_("Chỉ tạo lại được văn bản đang ở trạng thái lỗi."))
+    if job.status != DocumentJob.Status.FAILED and not job.is_stale:
+        raise ValidationError(
+            _("Chỉ tạo lại được văn bản bị lỗi hoặc bị treo quá thời gian cho phép.")
+        )
     job.status = DocumentJob.Status.PENDING
     job.error = ""
     job.save(update_fields=["status", "error"])
@@ -84,6 +86,8 @@ def document_job_render(*, job_id: int) -> DocumentJob | None:
         raise ValueError(f"Unknown document kind {job.kind!r}")
     context = kind.build_context(job)
     pdf = render_pdf(template=kind.template, context=context)
+    if kind.postprocess is not None:
+        pdf = kind.postprocess(job, pdf)
 
     with transaction.atomic():
         job = DocumentJob.objects.select_for_update().get(pk=job_id)
