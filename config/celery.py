@@ -2,7 +2,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# Like wsgi.py: production unless told otherwise (the Makefile and compose say so).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("khoithidua")
 app.config_from_object("django.conf:settings", namespace="CELERY")
