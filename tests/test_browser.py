@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 
 from blocs.demo import DEMO_PASSWORD, QB_BLOC, demo_load
 from blocs.models import BlocYear
+from config.celery import app as celery_app
 from documents.models import DocumentJob
 
 from .conftest import needs_chromium, needs_pdftotext
@@ -72,6 +73,8 @@ def page(browser, live_server, request):
 
 @pytest.fixture
 def demo(transactional_db):
+    # Documents render in-process here; no worker listens to the broker.
+    assert celery_app.conf.task_always_eager, "Celery is not eager: a test leaked its config"
     demo_load()
     bloc_year = BlocYear.objects.select_related("bloc").get(
         bloc__province__code="quang-binh", bloc__name=QB_BLOC, year=2020
