@@ -136,6 +136,33 @@ LOGGING = {
 }
 
 # --- scoring settings ---
+# Evidence files attached to scores (stored through Django's default storage, served only
+# through permission-checked views).
+SCORING_EVIDENCE_MAX_BYTES = env.int("SCORING_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+SCORING_EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt"]
+SCORING_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+SCORING_COMMENT_MAX_LENGTH = 2000
+# The grid's shared data are cached under a revision token that changes with every write;
+# the timeout only bounds edits made outside the services (e.g. a unit renamed in admin).
+SCORING_GRID_CACHE_SECONDS = 600
 
 # --- pledges settings ---
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE: dict = {}
+# Reminders to leaders who have not signed an open pledge, sent by Celery beat at
+# PLEDGE_REMINDER_HOUR:PLEDGE_REMINDER_MINUTE (Asia/Ho_Chi_Minh) while the deadline is at
+# most PLEDGE_REMINDER_DAYS_BEFORE days away; at most one e-mail per person and day.
+PLEDGE_REMINDER_DAYS_BEFORE = env.int("PLEDGE_REMINDER_DAYS_BEFORE", default=7)
+PLEDGE_REMINDER_HOUR = env.int("PLEDGE_REMINDER_HOUR", default=8)
+PLEDGE_REMINDER_MINUTE = env.int("PLEDGE_REMINDER_MINUTE", default=0)
+CELERY_BEAT_SCHEDULE["pledge-reminders"] = {
+    "task": "pledges.tasks.pledge_reminders_send_task",
+    "schedule": crontab(hour=PLEDGE_REMINDER_HOUR, minute=PLEDGE_REMINDER_MINUTE),
+}
+# Absolute address of the site, for links in e-mails and the QR code of the signed PDF.
+PLEDGE_PUBLIC_BASE_URL = env("PLEDGE_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The organisation certificate (PKCS#12) that digitally signs (PAdES) the pledge PDF.
+# Unset: the PDF is produced without a digital signature and the pages say so.
+PLEDGE_SIGNING_PKCS12_PATH = env("PLEDGE_SIGNING_PKCS12_PATH", default="")
+PLEDGE_SIGNING_PKCS12_PASSPHRASE = env("PLEDGE_SIGNING_PKCS12_PASSPHRASE", default="")

@@ -1,0 +1,319 @@
+"""Reads for pledges, with the permission checks inside: 404 when the object does not exist,
+PermissionDenied when the user may not see or do it."""
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from blocs.models import BlocYear, Membership, Unit
+
+from . import services
+from .models import Commitment, Pledge, PledgeVersion, Signature, UnitTarget
+from .permissions import (
+    can_edit_unit_targets,
+    can_manage_pledge,
+    can_sign_for_unit,
+    can_view_pledge,
+)
+
+
+def bloc_year_get_for_user(*, user: Any, bloc_year_id: Any, manage: bool = False) -> BlocYear:
+    try:
+        bloc_year = BlocYear.objects.select_related("bloc__province").get(pk=bloc_year_id)
+    except (BlocYear.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy năm thi đua của khối.")) from None
+    allowed = can_manage_pledge(user, bloc_year) if manage else can_view_pledge(user, bloc_year)
+    if not allowed:
+        raise PermissionDenied(_("Bạn không có quyền với giao ước của năm thi đua này."))
+    return bloc_year
+
+
+def current_version(*, bloc_year: BlocYear) -> PledgeVersion | None:
+    """The version in force: the newest one that is not superseded."""
+    return (
+        PledgeVersion.objects.filter(pledge__bloc_year=bloc_year)
+        .exclude(status=PledgeVersion.Status.SUPERSEDED)
+        .select_related("pledge__bloc_year__bloc__province", "previous")
+        .first()
+    )
+
+
+def versions_for(*, bloc_year: BlocYear) -> list[PledgeVersion]:
+    return list(
+        PledgeVersion.objects.filter(pledge__bloc_year=bloc_year)
+        .select_related("created_by", "opened_by")
+        .order_by("-number")
+    )
+
+
+def version_get_for_user(*, user: Any, version_id: Any) -> PledgeVersion:
+    try:
+        version = PledgeVersion.objects.select_related(
+            "pledge__bloc_year__bloc__province", "previous", "created_by", "opened_by"
+        ).get(pk=version_id)
+    except (PledgeVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy phiên bản giao ước.")) from None
+    if not can_view_pledge(user, version.pledge.bloc_year):
+        raise PermissionDenied(_("Bạn không có quyền xem giao ước này."))
+    return version
+
+
+def member_unit_get(*, bloc_year: BlocYear, unit_id: Any) -> Unit:
+    try:
+        membership = Membership.objects.select_related("unit").get(
+            bloc_year=bloc_year, unit_id=unit_id
+        )
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Đơn vị không phải thành viên của khối trong năm này.")) from None
+    return membership.unit
+
+
+def unit_for_targets_get_for_user(*, user: Any, bloc_year: BlocYear, unit_id: Any) -> Unit:
+    unit = member_unit_get(bloc_year=bloc_year, unit_id=unit_id)
+    if not can_edit_unit_targets(user, unit):
+        raise PermissionDenied(
+            _("Chỉ cán bộ, lãnh đạo của đơn vị được đăng ký chỉ tiêu cho đơn vị.")
+        )
+    return unit
+
+
+def unit_for_signing_get_for_user(*, user: Any, bloc_year: BlocYear, unit_id: Any) -> Unit:
+    unit = member_unit_get(bloc_year=bloc_year, unit_id=unit_id)
+    if not can_sign_for_unit(user, unit):
+        raise PermissionDenied(_("Chỉ lãnh đạo của đơn vị được ký giao ước cho đơn vị."))
+    return unit
+
+
+@dataclass
+class UnitBlock:
+    unit: Unit
+    role: str
+    targets: list[UnitTarget] = field(default_factory=list)
+    signature: Signature | None = None
+
+
+@dataclass
+class VersionContent:
+    version: PledgeVersion
+    commitments: list[Commitment]
+    units: list[UnitBlock]
+
+    @property
+    def signed_count(self) -> int:
+        return sum(1 for u in self.units if u.signature is not None)
+
+    @property
+    def member_count(self) -> int:
+        return len(self.units)
+
+
+def version_content(*, version: PledgeVersion) -> VersionContent:
+    """Commitments, and every member unit's targets and signature, in roster order, in a
+    constant number of queries. Units that signed but are no longer members still appear."""
+    bloc_year = version.pledge.bloc_year
+    order = {Membership.Role.HEAD: 0, Membership.Role.DEPUTY: 1, Membership.Role.MEMBER: 2}
+    memberships = sorted(
+        Membership.objects.filter(bloc_year=bloc_year).select_related("unit__successor"),
+        key=lambda m: (order[m.role], m.unit.name),
+    )
+    blocks = {m.unit_id: UnitBlock(unit=m.unit, role=m.get_role_display()) for m in memberships}
+    for t in (
+        UnitTarget.objects.filter(version=version)
+        .select_related("unit")
+        .order_by("unit__name", "position")
+    ):
+        blocks.setdefault(t.unit_id, UnitBlock(unit=t.unit, role="")).targets.append(t)
+    for s in Signature.objects.filter(version=version).select_related("unit", "signer"):
+        blocks.setdefault(s.unit_id, UnitBlock(unit=s.unit, role="")).signature = s
+    return VersionContent(
+        version=version,
+        commitments=list(version.commitments.order_by("position")),
+        units=list(blocks.values()),
+    )
+
+
+def signing_closed_by_deadline(*, version: PledgeVersion) -> bool:
+    """Past the deadline and the province's rule set does not allow late signatures."""
+    from django.utils import timezone
+
+    from rules.selectors import rule_set_for
+
+    if version.deadline is None or timezone.localdate() <= version.deadline:
+        return False
+    bloc_year = version.pledge.bloc_year
+    rules = rule_set_for(province=bloc_year.bloc.province, year=bloc_year.year)
+    return not rules.pledge_signing_after_deadline
+
+
+def unit_targets(*, version: PledgeVersion, unit: Unit) -> list[UnitTarget]:
+    return list(UnitTarget.objects.filter(version=version, unit=unit).order_by("position"))
+
+
+def signature_for(*, version: PledgeVersion, unit: Unit) -> Signature | None:
+    return Signature.objects.filter(version=version, unit=unit).select_related("signer").first()
+
+
+# --- What changed between two versions ----------------------------------------------------
+
+
+def _fmt_number(value) -> str:
+    text = services.number_canonical(value) or ""
+    return text.replace(".", ",")
+
+
+def _lines(content: VersionContent) -> list[str]:
+    v = content.version
+    lines = [_("Tiêu đề: %(t)s") % {"t": v.title}]
+    if v.preamble:
+        lines.append(_("Lời mở đầu: %(t)s") % {"t": v.preamble.replace("\n", " ")})
+    for c in content.commitments:
+        target = (
+            f" ({_fmt_number(c.target_value)} {c.target_unit})".rstrip()
+            if (c.target_value is not None)
+            else ""
+        )
+        lines.append(_("Cam kết chung %(n)s: %(t)s") % {"n": c.position, "t": c.text} + target)
+    for block in content.units:
+        for t in block.targets:
+            lines.append(
+                f"{block.unit.name} – "
+                + _("chỉ tiêu %(n)s: %(t)s: %(v)s %(u)s")
+                % {
+                    "n": t.position,
+                    "t": t.description,
+                    "v": _fmt_number(t.target_value),
+                    "u": t.unit_of_measure,
+                }
+            )
+    return lines
+
+
+def version_diff(*, old: PledgeVersion, new: PledgeVersion) -> list[tuple[str, str]]:
+    """Line diff of the two versions' content: ("-", line) removed, ("+", line) added,
+    (" ", line) unchanged."""
+    a = _lines(version_content(version=old))
+    b = _lines(version_content(version=new))
+    out = []
+    for line in difflib.ndiff(a, b):
+        tag = line[:1]
+        if tag in "-+ ":
+            out.append((tag, line[2:]))
+    return out
+
+
+# --- Verification -------------------------------------------------------------------------
+
+
+@dataclass
+class SignatureCheck:
+    signature: Signature
+    recomputed_content_hash: str
+    content_ok: bool
+    record_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.content_ok and self.record_ok
+
+
+@dataclass
+class Verification:
+    code: str
+    version: PledgeVersion | None = None
+    checks: list[SignatureCheck] = field(default_factory=list)
+    unsigned_units: list[Unit] = field(default_factory=list)
+    pdf_hashes_match: bool | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.version is not None
+
+    @property
+    def intact(self) -> bool:
+        return (
+            self.found
+            and bool(self.checks)
+            and all(c.ok for c in self.checks)
+            and self.pdf_hashes_match is not False
+        )
+
+
+def pledge_verify(*, code: str, pdf_hashes: list[str] | None = None) -> Verification:
+    """Recompute every signature's hashes from the stored data of the version the code
+    names. Public: reveals the signers, units, times and hashes, never IP or browser."""
+    code = services.verification_code_normalise(code)
+    result = Verification(code=code)
+    if not code:
+        return result
+    version = (
+        PledgeVersion.objects.select_related("pledge__bloc_year__bloc__province")
+        .prefetch_related(Prefetch("signatures", queryset=Signature.objects.select_related("unit")))
+        .filter(verification_code=code)
+        .first()
+    )
+    if version is None:
+        return result
+    result.version = version
+    signed = set()
+    for s in version.signatures.all():
+        recomputed = services.content_hash_compute(version=version, unit=s.unit)
+        result.checks.append(
+            SignatureCheck(
+                signature=s,
+                recomputed_content_hash=recomputed,
+                content_ok=recomputed == s.content_hash,
+                record_ok=services.signature_record_hash(s) == s.record_hash,
+            )
+        )
+        signed.add(s.unit_id)
+    result.unsigned_units = [
+        m.unit
+        for m in Membership.objects.filter(bloc_year=version.pledge.bloc_year)
+        .select_related("unit")
+        .order_by("unit__name")
+        if m.unit_id not in signed
+    ]
+    if pdf_hashes is not None:
+        result.pdf_hashes_match = sorted(pdf_hashes) == sorted(
+            c.recomputed_content_hash for c in result.checks
+        )
+    return result
+
+
+def pledges_for_dashboard(*, user: Any) -> dict[str, list]:
+    """What waits for this user: signatures to give, targets to register, progress to watch."""
+    from core.permissions import user_scopes
+
+    s = user_scopes(user)
+    data: dict[str, list] = {"to_sign": [], "to_register": [], "managed": []}
+    if s.unit_ids:
+        versions = (
+            PledgeVersion.objects.filter(
+                status__in=[PledgeVersion.Status.DRAFT, PledgeVersion.Status.OPEN],
+                pledge__bloc_year__memberships__unit_id__in=s.unit_ids,
+            )
+            .select_related("pledge__bloc_year__bloc")
+            .distinct()
+        )
+        for v in versions:
+            by = v.pledge.bloc_year
+            units = Unit.objects.filter(pk__in=s.unit_ids, memberships__bloc_year=by)
+            signed = set(v.signatures.values_list("unit_id", flat=True))
+            registered = set(v.targets.values_list("unit_id", flat=True))
+            for unit in units:
+                if v.status == PledgeVersion.Status.OPEN and unit.pk in s.leader_unit_ids:
+                    if unit.pk not in signed:
+                        data["to_sign"].append((v, unit))
+                elif v.status == PledgeVersion.Status.DRAFT:
+                    data["to_register"].append((v, unit, unit.pk in registered))
+    if s.secretariat_bloc_year_ids:
+        for pledge in Pledge.objects.filter(bloc_year_id__in=s.secretariat_bloc_year_ids):
+            v = current_version(bloc_year=pledge.bloc_year)
+            if v is not None:
+                data["managed"].append((v, version_content(version=v)))
+    return data
