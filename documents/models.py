@@ -62,6 +62,13 @@ class DocumentJob(models.Model):
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
 
     @property
+    def kind_title(self) -> str:
+        from .registry import get_kind
+
+        kind = get_kind(self.kind)
+        return str(kind.title) if kind else self.kind
+
+    @property
     def is_stale(self) -> bool:
         """Pending or running far longer than any render may take: the worker died or the
         message was lost. Such a job may be retried like a failed one."""

@@ -74,10 +74,9 @@ def document_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 def _context(request: HttpRequest, job) -> dict:
     from core.permissions import can_manage_bloc_year
 
-    kind = get_kind(job.kind)
     return {
         "job": job,
-        "kind_title": kind.title if kind else job.kind,
+        "kind_title": job.kind_title,
         "can_retry": (job.status == job.Status.FAILED or job.is_stale)
         and can_manage_bloc_year(request.user, job.bloc_year),
     }

@@ -24,8 +24,7 @@ class Command(BaseCommand):
                 accounts.extend(import_string(loader)())
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
-        seen = set()
-        for username, description in accounts:
-            if username not in seen:
-                seen.add(username)
-                self.stdout.write(f"  {username:<22} {description}")
+        unique = dict(reversed(accounts))  # first description of each username wins
+        width = max(len(u) for u in unique) + 2
+        for username in dict.fromkeys(u for u, _d in accounts):
+            self.stdout.write(f"  {username:<{width}}{unique[username]}")
