@@ -57,5 +57,9 @@ test: install assets messages lint
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Score grid speed (DESIGN.md §7): 15 units x 60 criteria on a throwaway test database.
+bench: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py bench_scoring
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -55,8 +55,11 @@ def user_scopes(user: Any) -> UserScopes:
     cached = getattr(user, "_kt_scopes", None)
     if cached is not None:
         return cached
-    rows = RoleAssignment.objects.filter(user=user).values_list(
-        "role", "province_id", "bloc_year_id", "unit_id"
+    # order_by(): the model's default ordering joins auth_user, which sets don't need.
+    rows = (
+        RoleAssignment.objects.filter(user=user)
+        .order_by()
+        .values_list("role", "province_id", "bloc_year_id", "unit_id")
     )
     is_admin = user.is_superuser
     board, secretariat, leader, staff = set(), set(), set(), set()

@@ -1,3 +1,6 @@
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,50 @@ def default_classification_bands() -> list[dict]:
 
 def default_tie_break_order() -> list[str]:
     return ["verified_total", "penalty_total", "bonus_total"]
+
+
+TIE_BREAK_KEYS = ("verified_total", "penalty_total", "bonus_total", "regular_total")
+
+
+def validate_classification_bands(value) -> None:
+    """A list of {"code", "label", and "min_percent" (of the table's maximum) or
+    "min_points"}; the band with the highest threshold reached applies."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Ngưỡng xếp loại phải là một danh sách khác rỗng."))
+    for i, band in enumerate(value, start=1):
+        if not isinstance(band, dict) or not band.get("label") or not band.get("code"):
+            raise ValidationError(
+                _("Ngưỡng thứ %(n)s phải có mã (code) và tên xếp loại (label).") % {"n": i}
+            )
+        keys = {"min_percent", "min_points"} & set(band)
+        if len(keys) != 1:
+            raise ValidationError(
+                _("Ngưỡng thứ %(n)s cần đúng một trong min_percent hoặc min_points.") % {"n": i}
+            )
+        try:
+            limit = Decimal(str(band[keys.pop()]))
+        except (InvalidOperation, ValueError):
+            raise ValidationError(_("Ngưỡng thứ %(n)s không phải là số.") % {"n": i}) from None
+        if limit < 0:
+            raise ValidationError(_("Ngưỡng thứ %(n)s không được âm.") % {"n": i})
+
+
+def validate_tie_break_order(value) -> None:
+    """Keys applied in order when totals are equal: verified_total, penalty_total (fewer
+    first), bonus_total, regular_total, or "group:<mã nhóm>"."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Thứ tự phân định phải là một danh sách."))
+    for key in value:
+        if not isinstance(key, str) or not (
+            key in TIE_BREAK_KEYS or (key.startswith("group:") and len(key) > 6)
+        ):
+            raise ValidationError(
+                _(
+                    "Tiêu chí phân định không hợp lệ: %(key)s. "
+                    "Dùng một trong: %(keys)s, group:<mã nhóm>."
+                )
+                % {"key": key, "keys": ", ".join(TIE_BREAK_KEYS)}
+            )
 
 
 class RuleSet(models.Model):
@@ -41,10 +88,23 @@ class RuleSet(models.Model):
         help_text=_("Quy chế mẫu đi kèm phần mềm; tỉnh cần thay bằng quy chế của mình."),
     )
     classification_bands = models.JSONField(
-        _("ngưỡng xếp loại"), default=default_classification_bands
+        _("ngưỡng xếp loại"),
+        default=default_classification_bands,
+        validators=[validate_classification_bands],
+        help_text=_(
+            'Danh sách ngưỡng, ví dụ {"code": "excellent", "label": "Hoàn thành xuất sắc nhiệm '
+            'vụ", "min_percent": 95}; dùng min_percent (phần trăm điểm tối đa) hoặc min_points.'
+        ),
     )
     tie_break_order = models.JSONField(
-        _("thứ tự tiêu chí phân định khi bằng điểm"), default=default_tie_break_order
+        _("thứ tự tiêu chí phân định khi bằng điểm"),
+        default=default_tie_break_order,
+        validators=[validate_tie_break_order],
+        help_text=_(
+            "Xếp theo tổng điểm thẩm định, rồi lần lượt: penalty_total (ít điểm trừ hơn xếp "
+            "trên), bonus_total, regular_total, group:<mã nhóm>. Bằng nhau ở mọi tiêu chí thì "
+            "đồng hạng."
+        ),
     )
     pledge_signing_after_deadline = models.BooleanField(
         _("cho phép ký giao ước sau hạn"), default=False

@@ -1,0 +1,643 @@
+"""Reads of the scoring app, with the permission check inside; constant query counts for
+the grid and the scoreboard whatever the number of units and criteria."""
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import connection
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from blocs.models import Bloc, BlocYear, Membership
+from blocs.selectors import bloc_year_get_for_user
+from rules.selectors import rule_set_for
+
+from . import permissions as perms
+from .models import (
+    CriteriaTable,
+    Criterion,
+    Evidence,
+    ScoreChange,
+    ScoreSheet,
+    ScoreValue,
+    ScoringYear,
+    Stage,
+)
+from .ranking import Entry, classify, rank_entries, rank_label
+from .services import criteria_table_for_bloc_year, totals_payload
+from .totals import REGULAR, Totals, group_totals, sheet_totals, table_max
+
+STAGES = [Stage.SELF, Stage.CROSS, Stage.VERIFIED]
+
+
+def stage_or_404(stage: str) -> str:
+    if stage not in Stage.values:
+        raise Http404(_("Bước chấm không hợp lệ."))
+    return stage
+
+
+def scoring_bloc_year_get(*, user: Any, bloc_year_id: Any, manage: bool = False) -> BlocYear:
+    return bloc_year_get_for_user(user=user, bloc_year_id=bloc_year_id, manage=manage)
+
+
+_GRID_BLOC_YEAR_SQL = None
+
+
+def _grid_bloc_year_fetch(bloc_year_id: int) -> BlocYear | None:
+    """The bloc-year with its bloc and scoring state, in one SELECT whose SQL is compiled
+    once per process: the grid is the page users load most, and compiling a three-table
+    ORM query costs more than running it."""
+    global _GRID_BLOC_YEAR_SQL
+    if _GRID_BLOC_YEAR_SQL is None:
+        by, bloc, state = BlocYear._meta.db_table, Bloc._meta.db_table, ScoringYear._meta.db_table
+        _GRID_BLOC_YEAR_SQL = (
+            f"SELECT y.id, y.year, y.status, b.id, b.name, b.number, b.province_id, "  # noqa: S608 - table names from model metadata
+            f"s.id, s.locked_at, s.revision FROM {by} y "
+            f"JOIN {bloc} b ON b.id = y.bloc_id "
+            f"LEFT JOIN {state} s ON s.bloc_year_id = y.id WHERE y.id = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_GRID_BLOC_YEAR_SQL, [bloc_year_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    by_id, year, status, bloc_id, name, number, province_id, state_id, locked_at, revision = row
+    bloc_year = BlocYear(id=by_id, year=year, status=status, bloc_id=bloc_id)
+    bloc_year.bloc = Bloc(id=bloc_id, name=name, number=number, province_id=province_id)
+    state = None
+    if state_id is not None:
+        if isinstance(locked_at, str):  # SQLite returns text through a raw cursor
+            locked_at = parse_datetime(locked_at)
+        if locked_at is not None and timezone.is_naive(locked_at):
+            locked_at = timezone.make_aware(locked_at, dt.UTC)
+        state = ScoringYear(id=state_id, bloc_year_id=by_id, locked_at=locked_at, revision=revision)
+    bloc_year._state.fields_cache["scoring"] = state
+    return bloc_year
+
+
+def grid_bloc_year_get(*, user: Any, bloc_year_id: Any, stage: str) -> BlocYear:
+    """The bloc-year of a grid page, checked with the grid's own rule."""
+    try:
+        bloc_year = _grid_bloc_year_fetch(int(bloc_year_id))
+    except (ValueError, TypeError):
+        bloc_year = None
+    if bloc_year is None:
+        raise Http404(_("Không tìm thấy năm thi đua của khối."))
+    if not perms.can_view_grid(user, bloc_year, stage):
+        raise PermissionDenied(_("Bạn không có quyền mở bảng nhập điểm bước này."))
+    return bloc_year
+
+
+def criteria_table_get_for_user(*, user: Any, table_id: Any) -> CriteriaTable:
+    from core.permissions import user_scopes
+
+    try:
+        table = CriteriaTable.objects.select_related("province", "bloc_year__bloc").get(pk=table_id)
+    except (CriteriaTable.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy bảng chấm điểm.")) from None
+    if table.bloc_year is not None:
+        allowed = perms.can_view_scoreboard(user, table.bloc_year)
+    else:
+        s = user_scopes(user)
+        allowed = (
+            s.is_admin
+            or table.province_id in s.board_province_ids
+            or BlocYear.objects.filter(bloc__province_id=table.province_id, year=table.year)
+            .filter(pk__in=s.secretariat_bloc_year_ids)
+            .exists()
+            or Membership.objects.filter(
+                bloc_year__bloc__province_id=table.province_id,
+                bloc_year__year=table.year,
+                unit_id__in=s.unit_ids,
+            ).exists()
+        )
+    if not allowed:
+        raise PermissionDenied(_("Bạn không có quyền xem bảng chấm điểm này."))
+    return table
+
+
+def table_criteria(table: CriteriaTable) -> list[Criterion]:
+    """Criteria in order with `group_code` / `group_name` set (1 query)."""
+    criteria = list(table.criteria.select_related("group").order_by("position", "id"))
+    for c in criteria:
+        c.group_code = c.group.code
+        c.group_name = c.group.name
+    return criteria
+
+
+def scoring_state(bloc_year: BlocYear) -> ScoringYear:
+    return ScoringYear.objects.filter(bloc_year=bloc_year).first() or ScoringYear(
+        bloc_year=bloc_year
+    )
+
+
+def sheet_get_for_user(*, user: Any, sheet_id: Any) -> ScoreSheet:
+    try:
+        sheet = ScoreSheet.objects.select_related("bloc_year__bloc__province", "unit").get(
+            pk=sheet_id
+        )
+    except (ScoreSheet.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy phiếu chấm điểm.")) from None
+    if not perms.can_view_sheet(user, sheet):
+        raise PermissionDenied(_("Bạn không có quyền xem phiếu chấm điểm này."))
+    return sheet
+
+
+def evidence_get_for_user(*, user: Any, evidence_id: Any) -> Evidence:
+    try:
+        evidence = Evidence.objects.select_related(
+            "score_value__sheet__bloc_year__bloc", "score_value__sheet__unit"
+        ).get(pk=evidence_id)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy minh chứng.")) from None
+    if not perms.can_view_sheet(user, evidence.score_value.sheet):
+        raise PermissionDenied(_("Bạn không có quyền xem minh chứng này."))
+    return evidence
+
+
+def _members(bloc_year: BlocYear) -> list[Membership]:
+    return list(
+        Membership.objects.filter(bloc_year=bloc_year).select_related("unit").order_by("unit__name")
+    )
+
+
+class GridCriterion(NamedTuple):
+    pk: int
+    code: str
+    name: str
+    kind: str
+    max_points: Decimal
+    group_code: str
+    group_name: str
+
+
+def _text_points(text: str | None) -> str:
+    """ "8.50" / "8.5" / "10" (as the database casts it) -> "8,5" / "10"."""
+    if text is None:
+        return ""
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _json(value: Any) -> str:
+    """JSON safe inside <script type="application/json"> (as django's json_script)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+
+
+def _grid_shared(*, bloc_year: BlocYear, stage: str) -> dict:
+    """The part of a grid that is the same for every user: criteria and every member's row
+    of the stage. Queries: table, criteria, members, sheets, values (constant). Values are
+    read as text (no Decimal or model objects for hundreds of cells); totals still come
+    from scoring.totals."""
+    table = criteria_table_for_bloc_year(bloc_year=bloc_year)
+    if table is None:
+        return {"table": None}
+    criteria = [
+        GridCriterion(*row)
+        for row in table.criteria.order_by("position", "id").values_list(
+            "pk", "code", "name", "kind", "max_points", "group__code", "group__name"
+        )
+    ]
+    members = list(
+        Membership.objects.filter(bloc_year=bloc_year)
+        .order_by("unit__name")
+        .values_list("unit_id", "unit__name")
+    )
+    sheets = {
+        row[1]: row
+        for row in ScoreSheet.objects.filter(bloc_year=bloc_year).values_list(
+            "pk", "unit_id", "self_submitted_at", "cross_submitted_at"
+        )
+    }
+    cells: dict[tuple[int, int], tuple] = {}
+    for unit_id, criterion_id, text, version, has_comment in (
+        ScoreValue.objects.filter(sheet__bloc_year=bloc_year, stage=stage)
+        .annotate(text=Cast("value", output_field=CharField()), noted=~Q(comment=""))
+        .values_list("sheet__unit_id", "criterion_id", "text", "version", "noted")
+    ):
+        cells[(unit_id, criterion_id)] = (text, version, has_comment)
+    submitted_index = {Stage.SELF: 2, Stage.CROSS: 3}.get(stage)
+    rows = []
+    empty = (None, 0, False)
+    for unit_id, unit_name in members:
+        sheet = sheets.get(unit_id)
+        submitted = bool(sheet and submitted_index and sheet[submitted_index])
+        values = {}
+        row_cells = []
+        for c in criteria:
+            text, version, has_comment = cells.get((unit_id, c.pk), empty)
+            if text is not None:
+                values[c.pk] = Decimal(text)
+            row_cells.append([_text_points(text), version, 1 if has_comment else 0])
+        totals = sheet_totals(
+            criteria=criteria,
+            values=values,
+            bonus_cap=table.bonus_cap,
+            penalty_cap=table.penalty_cap,
+        )
+        row = {
+            "unit": unit_id,
+            "name": unit_name,
+            "sheet": sheet[0] if sheet else None,
+            "submitted": submitted,
+            "cells": row_cells,
+            "totals": totals_payload(totals),
+        }
+        rows.append((unit_id, submitted, _json(row)))
+    head = {
+        "stage": stage,
+        "bonusCap": str(table.bonus_cap),
+        "penaltyCap": str(table.penalty_cap),
+        "criteria": [
+            {
+                "id": c.pk,
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind,
+                "max": str(c.max_points),
+                "group": c.group_code,
+                "groupName": c.group_name,
+            }
+            for c in criteria
+        ],
+    }
+    return {
+        "table": {
+            "pk": table.pk,
+            "name": table.name,
+            "bonus_cap": table.bonus_cap,
+            "penalty_cap": table.penalty_cap,
+        },
+        "head": _json(head),
+        "rows": rows,
+    }
+
+
+# The shared part of recent grids, per process, keyed by bloc-year, stage and revision
+# token: a new token after every write means an entry is never stale (the timeout bounds
+# edits made outside the services, such as a unit renamed in admin). A plain dict, not
+# the cache framework, because unpickling it on every page view would cost more than the
+# page's own work.
+_GRID_SHARED: dict[str, dict] = {}
+_GRID_SHARED_MAX = 256
+
+
+def grid_cache_clear() -> None:
+    from .views import _GRID_BODIES
+
+    _GRID_SHARED.clear()
+    _GRID_BODIES.clear()
+
+
+def grid_data(*, user: Any, bloc_year: BlocYear, stage: str) -> dict:
+    """Everything the grid page needs. The shared part is cached under the bloc-year's
+    revision token (a new token after every write, see services.scoring_revision_bump), so
+    a warm grid costs no query beyond the bloc-year (with its scoring state) and the user's
+    scopes; then each user gets only the rows they may see, with their edit rights."""
+    if not perms.can_view_grid(user, bloc_year, stage):
+        raise PermissionDenied(_("Bạn không có quyền mở bảng nhập điểm bước này."))
+    try:
+        state = bloc_year.scoring
+    except ObjectDoesNotExist:
+        state = None
+    revision = state.revision if state is not None else ""
+    locked = bool(state is not None and state.locked_at)
+    key = f"{bloc_year.pk}:{stage}:{revision}"
+    shared = _GRID_SHARED.get(key) if revision else None
+    if shared is None or shared["expires"] < time.monotonic():
+        shared = _grid_shared(bloc_year=bloc_year, stage=stage)
+        shared["expires"] = time.monotonic() + settings.SCORING_GRID_CACHE_SECONDS
+        if revision:
+            if len(_GRID_SHARED) >= _GRID_SHARED_MAX:
+                _GRID_SHARED.clear()
+            _GRID_SHARED[key] = shared
+    if shared["table"] is None:
+        return {"table": None, "grid_key": "", "locked": locked, "any_editable": False}
+    visible = set(perms.visible_unit_ids_in_grid(user, bloc_year, [r[0] for r in shared["rows"]]))
+    rows = []
+    signature = []
+    any_editable = False
+    editor = perms.stage_editor(user, bloc_year, stage, locked)
+    for unit_id, submitted, row_json in shared["rows"]:
+        if unit_id in visible:
+            editable = editor(unit_id, submitted)
+            any_editable = any_editable or editable
+            rows.append((editable, row_json))
+            signature.append(f"{unit_id}{'e' if editable else ''}")
+
+    def grid_json() -> str:
+        # Built only when the page fragment is not cached. Safe: every piece was escaped
+        # for a <script type="application/json"> by _json().
+        body = ",".join(
+            '{"editable":' + ("true" if editable else "false") + "," + row_json[1:]
+            for editable, row_json in rows
+        )
+        locked_json = "true" if locked else "false"
+        return mark_safe(  # noqa: S308
+            '{"locked":' + locked_json + "," + shared["head"][1:-1] + ',"rows":[' + body + "]}"
+        )
+
+    return {
+        "table": shared["table"],
+        "locked": locked,
+        "grid_json": grid_json,
+        "any_editable": any_editable,
+        # What the page fragment depends on besides the bloc-year and the language.
+        # The shared entry's expiry is part of it: a rebuilt entry gives a new key.
+        "grid_key": (
+            f"{revision}:{shared['expires']}:{stage}:{int(locked)}:{','.join(signature)}"
+            if revision
+            else ""
+        ),
+    }
+
+
+@dataclass
+class BoardRow:
+    unit: Any
+    sheet: dict | None
+    totals: dict = field(default_factory=dict)  # stage -> Totals
+    rank: int | None = None
+    rank_label: str = ""
+    rank_reason: str = ""
+    classification: str = ""
+    classification_code: str = ""
+    classification_reason: str = ""
+    missing: list[str] = field(default_factory=list)
+
+
+def scoreboard(*, bloc_year: BlocYear) -> dict:
+    """Totals per stage, dense rank by the verified total with the rule set's tie-breaks,
+    classification by its bands, and what is still missing. Constant query count."""
+    table = criteria_table_for_bloc_year(bloc_year=bloc_year)
+    state = scoring_state(bloc_year)
+    rule_set = rule_set_for(province=bloc_year.bloc.province, year=bloc_year.year)
+    members = _members(bloc_year)
+    if table is None:
+        return {"table": None, "rows": [], "state": state, "rule_set": rule_set}
+    criteria = table_criteria(table)
+    sheets = {
+        s["unit_id"]: s
+        for s in ScoreSheet.objects.filter(bloc_year=bloc_year).values(
+            "pk", "unit_id", "self_submitted_at", "cross_submitted_at"
+        )
+    }
+    values: dict[tuple[int, str], dict[int, Decimal | None]] = {}
+    for unit_id, criterion_id, stage, value in ScoreValue.objects.filter(
+        sheet__bloc_year=bloc_year
+    ).values_list("sheet__unit_id", "criterion_id", "stage", "value"):
+        values.setdefault((unit_id, stage), {})[criterion_id] = value
+    max_total = table_max(criteria)
+    rows: dict[int, BoardRow] = {}
+    entries = []
+    for m in members:
+        row = BoardRow(unit=m.unit, sheet=sheets.get(m.unit_id))
+        for stage in STAGES:
+            row.totals[stage] = sheet_totals(
+                criteria=criteria,
+                values=values.get((m.unit_id, stage), {}),
+                bonus_cap=table.bonus_cap,
+                penalty_cap=table.penalty_cap,
+            )
+        if row.sheet is None or not row.sheet["self_submitted_at"]:
+            row.missing.append(_("chưa nộp tự chấm"))
+        if not row.totals[Stage.CROSS].complete:
+            row.missing.append(_("chưa đủ điểm chấm chéo"))
+        if not row.totals[Stage.VERIFIED].complete:
+            row.missing.append(_("chưa đủ điểm thẩm định"))
+        rows[m.unit_id] = row
+        entries.append(
+            Entry(
+                unit_id=m.unit_id,
+                name=m.unit.name,
+                totals=row.totals[Stage.VERIFIED],
+                group_totals=group_totals(
+                    criteria=criteria, values=values.get((m.unit_id, Stage.VERIFIED), {})
+                ),
+            )
+        )
+    ordered = []
+    rule_name = rule_set.name
+    if rule_set.is_example and "mẫu" not in rule_name.lower():
+        rule_name += _(" (quy chế mẫu)")
+    for r in rank_entries(entries, list(rule_set.tie_break_order or [])):
+        row = rows[r.entry.unit_id]
+        row.rank, row.rank_label, row.rank_reason = r.rank, rank_label(r.rank), r.rank_reason
+        code, label, reason = classify(
+            totals=row.totals[Stage.VERIFIED],
+            max_total=max_total,
+            bands=list(rule_set.classification_bands or []),
+            rule_name=rule_name,
+        )
+        row.classification_code, row.classification, row.classification_reason = (
+            code,
+            label,
+            reason,
+        )
+        ordered.append(row)
+    return {
+        "table": table,
+        "criteria": criteria,
+        "rows": ordered,
+        "state": state,
+        "rule_set": rule_set,
+        "rule_name": rule_name,
+        "max_total": max_total,
+        "complete": all(not r.missing for r in ordered),
+        "missing_rows": [r for r in ordered if r.missing],
+    }
+
+
+def sheet_detail(*, user: Any, sheet: ScoreSheet) -> dict:
+    """Criteria as rows with the three stages side by side, comments and evidence."""
+    bloc_year = sheet.bloc_year
+    table = criteria_table_for_bloc_year(bloc_year=bloc_year)
+    if table is None:
+        return {"table": None}
+    criteria = table_criteria(table)
+    state = scoring_state(bloc_year)
+    cells: dict[tuple[int, str], ScoreValue] = {}
+    for v in sheet.values.select_related("updated_by").prefetch_related("evidence"):
+        cells[(v.criterion_id, v.stage)] = v
+    rows = []
+    stage_values: dict[str, dict[int, Decimal | None]] = {s: {} for s in STAGES}
+    for c in criteria:
+        stages = {}
+        for stage in STAGES:
+            v = cells.get((c.pk, stage))
+            stages[stage] = v
+            stage_values[stage][c.pk] = v.value if v else None
+        rows.append({"criterion": c, "stages": stages})
+    totals = {
+        stage: sheet_totals(
+            criteria=criteria,
+            values=stage_values[stage],
+            bonus_cap=table.bonus_cap,
+            penalty_cap=table.penalty_cap,
+        )
+        for stage in STAGES
+    }
+    editable = {
+        stage: perms.can_edit_stage(
+            user,
+            bloc_year,
+            sheet.unit_id,
+            stage,
+            sheet.submitted_at(stage) is not None,
+            state.locked,
+        )
+        for stage in STAGES
+    }
+    # One stage is edited on this page (the first the user may edit), so that each
+    # criterion has one input and the page saves to one stage.
+    edit_stage = next((stage for stage in STAGES if editable[stage]), None)
+    return {
+        "table": table,
+        "criteria": criteria,
+        "rows": rows,
+        "totals": totals,
+        "edit_stage": edit_stage,
+        "editable": {stage: stage == edit_stage for stage in STAGES},
+        "state": state,
+        "can_submit_self": perms.can_submit_stage(user, sheet, Stage.SELF)
+        and sheet.self_submitted_at is None
+        and not state.locked,
+        "can_submit_cross": perms.can_submit_stage(user, sheet, Stage.CROSS)
+        and sheet.cross_submitted_at is None
+        and not state.locked,
+        "can_return": perms.can_manage_scoring(user, bloc_year) and not state.locked,
+        "can_upload": perms.can_upload_evidence(user, sheet)
+        and sheet.self_submitted_at is None
+        and not state.locked,
+        "max_total": table_max(criteria),
+    }
+
+
+def cell_history(*, sheet: ScoreSheet, criterion_id: Any) -> tuple[Criterion, list[ScoreChange]]:
+    table = criteria_table_for_bloc_year(bloc_year=sheet.bloc_year)
+    try:
+        criterion = Criterion.objects.get(pk=criterion_id, table=table)
+    except (Criterion.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy tiêu chí.")) from None
+    changes = list(
+        ScoreChange.objects.filter(score_value__sheet=sheet, score_value__criterion=criterion)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    return criterion, changes
+
+
+def scoring_panel_data(*, user: Any, bloc_year: BlocYear) -> dict:
+    """What the bloc-year page shows about scoring for this user."""
+    from core.permissions import user_scopes
+
+    table = criteria_table_for_bloc_year(bloc_year=bloc_year)
+    state = scoring_state(bloc_year)
+    s = user_scopes(user)
+    my_sheets = list(
+        ScoreSheet.objects.filter(bloc_year=bloc_year, unit_id__in=s.unit_ids).select_related(
+            "unit"
+        )
+    )
+    my_member_units = list(
+        Membership.objects.filter(bloc_year=bloc_year, unit_id__in=s.unit_ids).select_related(
+            "unit"
+        )
+    )
+    return {
+        "bloc_year": bloc_year,
+        "table": table,
+        "state": state,
+        "events": list(state.events.select_related("actor")[:5]) if state.pk else [],
+        "can_manage": perms.can_manage_scoring(user, bloc_year),
+        "can_verify": perms.can_verify(user, bloc_year),
+        "grid_stages": [
+            (stage, Stage(stage).label)
+            for stage in STAGES
+            if perms.can_view_grid(user, bloc_year, stage)
+        ],
+        "my_sheets": my_sheets,
+        "my_member_units": my_member_units,
+        "can_view_scoreboard": perms.can_view_scoreboard(user, bloc_year),
+    }
+
+
+def regular_count(criteria: list[Criterion]) -> int:
+    return sum(1 for c in criteria if c.kind == REGULAR)
+
+
+__all__ = ["Totals"]
+
+
+def sheets_export_data(*, bloc_year: BlocYear) -> dict | None:
+    table = criteria_table_for_bloc_year(bloc_year=bloc_year)
+    if table is None:
+        return None
+    criteria = table_criteria(table)
+    for c in criteria:
+        c.table = table
+    values: dict[tuple[int, str], dict[int, Decimal | None]] = {}
+    for unit_id, criterion_id, stage, value in ScoreValue.objects.filter(
+        sheet__bloc_year=bloc_year
+    ).values_list("sheet__unit_id", "criterion_id", "stage", "value"):
+        values.setdefault((unit_id, stage), {})[criterion_id] = value
+    return {"criteria": criteria, "members": _members(bloc_year), "values": values}
+
+
+def scoring_dashboard_data(*, user: Any) -> dict:
+    """Scoring work waiting for this user: own sheets not submitted, bloc-years to score."""
+    from core.permissions import user_scopes
+
+    s = user_scopes(user)
+    sheets = (
+        list(
+            ScoreSheet.objects.filter(unit_id__in=s.unit_ids, self_submitted_at__isnull=True)
+            .select_related("unit", "bloc_year__bloc")
+            .order_by("-bloc_year__year")[:10]
+        )
+        if s.unit_ids
+        else []
+    )
+    bloc_years = (
+        list(
+            BlocYear.objects.filter(pk__in=s.secretariat_bloc_year_ids)
+            .select_related("bloc")
+            .order_by("-year")
+        )
+        if s.secretariat_bloc_year_ids
+        else []
+    )
+    return {"sheets": sheets, "bloc_years": bloc_years}
+
+
+def cross_assignments(*, bloc_year: BlocYear) -> tuple[list[Membership], list]:
+    """Members, and the matrix rows (scorer, [(target, assigned, is_self)])."""
+    from .models import CrossAssignment
+
+    current = set(
+        CrossAssignment.objects.filter(bloc_year=bloc_year).values_list("scorer_id", "target_id")
+    )
+    members = _members(bloc_year)
+    matrix = [
+        (
+            s,
+            [(t, (s.unit_id, t.unit_id) in current, s.unit_id == t.unit_id) for t in members],
+        )
+        for s in members
+    ]
+    return members, matrix

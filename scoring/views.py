@@ -1,0 +1,559 @@
+"""Thin views: parse input, call one selector or service, render."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.permissions import access_rule
+
+from . import permissions as perms
+from . import selectors, services, xlsx
+from .forms import EvidenceForm, ReasonForm, TableImportForm
+from .models import Stage
+
+MAX_CELLS = 5000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+_GRID_MESSAGES: dict[str, dict] = {}
+
+
+def grid_messages() -> dict:
+    """The grid's JavaScript texts, translated on the server (built once per language)."""
+    language = get_language() or ""
+    if language not in _GRID_MESSAGES:
+        _GRID_MESSAGES[language] = _grid_messages()
+    return _GRID_MESSAGES[language]
+
+
+def _grid_messages() -> dict:
+    return {
+        "negative": _("Điểm không được âm."),
+        "decimals": _("Điểm chỉ được có tối đa 2 chữ số thập phân."),
+        "notNumber": _("“%(text)s” không phải là số. Nhập ví dụ 8 hoặc 8,5."),
+        "aboveMax": _("Vượt điểm tối đa: tối đa %(max)s điểm."),
+        "saving": _("Đang lưu…"),
+        "saved": _("Đã lưu"),
+        "unsaved": _("Chưa lưu %(n)s ô"),
+        "errors": _("%(n)s ô có lỗi"),
+        "conflicts": _("%(n)s ô bị người khác sửa trước"),
+        "network": _("Không lưu được: mất kết nối hoặc lỗi máy chủ. Dữ liệu vẫn còn trên trang."),
+        "pasted": _("Đã dán %(n)s ô."),
+        "pastedOutside": _("%(n)s ô nằm ngoài bảng bị bỏ qua."),
+        "pastedLocked": _("%(n)s ô chỉ xem bị bỏ qua."),
+        "conflictHelp": _(
+            "Các ô sau đã được người khác lưu sau khi bạn mở trang; giá trị của bạn chưa lưu. "
+            "Nhập lại ô để ghi đè, hoặc nhấn Esc để lấy giá trị mới."
+        ),
+        "totalTitle": _(
+            "Tiêu chí %(regular)s + điểm cộng %(bonus)s − điểm trừ %(penalty)s; "
+            "đã chấm %(filled)s/%(required)s tiêu chí"
+        ),
+        "unit": _("Đơn vị"),
+        "total": _("Tổng"),
+        "max": _("tối đa"),
+        "submitted": _("đã nộp"),
+        "sheetUrl": reverse("scoring:sheet_detail", args=[0]),
+        "historyUrl": reverse("scoring:cell_history", args=[0, 1]),
+        "history": _("Xem lịch sử ô này"),
+    }
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _back_to_bloc_year(bloc_year_id: int) -> HttpResponse:
+    return redirect(reverse("blocs:bloc_year_detail", args=[bloc_year_id]) + "#scoring")
+
+
+# --- criteria tables -------------------------------------------------------------------------
+
+
+@access_rule("object")
+@require_GET
+def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
+    table = selectors.criteria_table_get_for_user(user=request.user, table_id=table_id)
+    criteria = selectors.table_criteria(table)
+    from .totals import table_max
+
+    return render(
+        request,
+        "scoring/table_detail.html",
+        {"table": table, "criteria": criteria, "max_total": table_max(criteria)},
+    )
+
+
+@access_rule("object")
+@require_GET
+def table_export(request: HttpRequest, table_id: int) -> HttpResponse:
+    table = selectors.criteria_table_get_for_user(user=request.user, table_id=table_id)
+    content = xlsx.table_to_xlsx(table, services.criteria_table_spec(table))
+    return _xlsx_response(content, f"bang-cham-diem-{table.year}-{table.pk}.xlsx")
+
+
+@access_rule("object")
+@require_POST
+def table_copy(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    bloc_year = selectors.scoring_bloc_year_get(
+        user=request.user, bloc_year_id=bloc_year_id, manage=True
+    )
+    try:
+        table = services.criteria_table_copy_previous(bloc_year=bloc_year, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return _back_to_bloc_year(bloc_year.pk)
+    messages.success(request, _("Đã sao chép bảng chấm điểm năm trước: %(n)s.") % {"n": table.name})
+    return redirect("scoring:table_detail", table_id=table.pk)
+
+
+@access_rule("object")
+@require_http_methods(["GET", "POST"])
+def table_import(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    bloc_year = selectors.scoring_bloc_year_get(
+        user=request.user, bloc_year_id=bloc_year_id, manage=True
+    )
+    form = TableImportForm(request.POST or None, request.FILES or None)
+    parsed = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        shared = form.cleaned_data["shared"]
+        if shared and not perms.can_verify(request.user, bloc_year):
+            form.add_error("shared", _("Chỉ Ban Thi đua - Khen thưởng tạo bảng dùng chung."))
+        else:
+            parsed = xlsx.parse_table_xlsx(form.cleaned_data["file"])
+            if parsed.ok:
+                try:
+                    table = services.criteria_table_create(
+                        province=bloc_year.bloc.province,
+                        year=bloc_year.year,
+                        bloc_year=None if shared else bloc_year,
+                        name=parsed.name,
+                        groups=parsed.groups,
+                        bonus_cap=parsed.bonus_cap,
+                        penalty_cap=parsed.penalty_cap,
+                        replace=form.cleaned_data["replace"],
+                        actor=request.user,
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Đã nhập bảng chấm điểm “%(name)s”.") % {"name": table.name},
+                    )
+                    return redirect("scoring:table_detail", table_id=table.pk)
+    if request.method == "POST" and (not form.is_valid() or (parsed and not parsed.ok)):
+        status = 400
+    return render(
+        request,
+        "scoring/table_import.html",
+        {"bloc_year": bloc_year, "form": form, "parsed": parsed},
+        status=status,
+    )
+
+
+# --- the grid --------------------------------------------------------------------------------
+
+
+@access_rule("object")
+@require_GET
+def grid(request: HttpRequest, bloc_year_id: int, stage: str) -> HttpResponse:
+    stage = selectors.stage_or_404(stage)
+    bloc_year = selectors.grid_bloc_year_get(
+        user=request.user, bloc_year_id=bloc_year_id, stage=stage
+    )
+    data = selectors.grid_data(user=request.user, bloc_year=bloc_year, stage=stage)
+    context = {
+        "bloc_year": bloc_year,
+        "stage": stage,
+        "stage_label": Stage(stage).label,
+        "can_verify": perms.can_verify(request.user, bloc_year),
+        **data,
+    }
+    # The page body depends only on the values in this key (grid_key carries the data's
+    # revision and the user's visible rows and rights); it is rendered once per key.
+    key = (
+        get_language(),
+        bloc_year.pk,
+        bloc_year.bloc.name,
+        bloc_year.year,
+        context["can_verify"],
+        data["grid_key"],
+    )
+    body = _GRID_BODIES.get(key) if data["grid_key"] else None
+    if body is None:
+        body = render_to_string(
+            "scoring/_grid_body.html",
+            {
+                **context,
+                "stages": [(s, Stage(s).label) for s in selectors.STAGES],
+                "grid_messages": grid_messages(),
+            },
+        )
+        if data["grid_key"]:
+            if len(_GRID_BODIES) >= 256:
+                _GRID_BODIES.clear()
+            _GRID_BODIES[key] = body
+    return render(request, "scoring/grid.html", {**context, "grid_body": body})
+
+
+_GRID_BODIES: dict[tuple, str] = {}
+
+
+def _json_error(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"ok": False, "message": message, **extra}, status=status)
+
+
+@access_rule("object")
+@require_POST
+def grid_save(request: HttpRequest, bloc_year_id: int, stage: str) -> JsonResponse:
+    """Save many cells at once (JSON). All or nothing: 400 with per-cell errors, 409 with
+    the newer values and who saved them, 403 without the right."""
+    stage = selectors.stage_or_404(stage)
+    bloc_year = selectors.scoring_bloc_year_get(user=request.user, bloc_year_id=bloc_year_id)
+    try:
+        payload = json.loads(request.body or b"null")
+    except (ValueError, RequestDataTooBig):
+        return _json_error(_("Dữ liệu gửi lên không hợp lệ."), 400)
+    raw_cells = payload.get("cells") if isinstance(payload, dict) else None
+    if not isinstance(raw_cells, list) or not raw_cells or len(raw_cells) > MAX_CELLS:
+        return _json_error(_("Dữ liệu gửi lên không hợp lệ."), 400)
+    cells = []
+    for raw in raw_cells:
+        try:
+            comment = raw.get("comment")
+            if comment is not None and not isinstance(comment, str):
+                raise TypeError
+            value = raw.get("value")
+            if value is not None and not isinstance(value, str | int | float):
+                raise TypeError
+            cells.append(
+                services.CellInput(
+                    unit_id=int(raw["unit"]),
+                    criterion_id=int(raw["criterion"]),
+                    version=int(raw.get("version", 0)),
+                    value=None if value is None else str(value),
+                    comment=comment,
+                )
+            )
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return _json_error(_("Dữ liệu gửi lên không hợp lệ."), 400)
+    try:
+        result = services.scores_save(
+            bloc_year=bloc_year, stage=stage, cells=cells, actor=request.user
+        )
+    except services.ScoreSaveRefused as exc:
+        return _json_error(
+            exc.message, 409 if exc.conflicts else 400, errors=exc.errors, conflicts=exc.conflicts
+        )
+    except PermissionDenied as exc:
+        return _json_error(str(exc) or _("Bạn không có quyền."), 403)
+    except ValidationError as exc:
+        return _json_error(_error_text(exc), 400)
+    return JsonResponse(
+        {
+            "ok": True,
+            "message": _("Đã lưu %(n)s ô.") % {"n": result.changed},
+            "saved": result.saved,
+            "totals": {str(k): v for k, v in result.totals.items()},
+        }
+    )
+
+
+# --- sheets ----------------------------------------------------------------------------------
+
+
+@access_rule("object")
+@require_GET
+def sheet_detail(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    sheet = selectors.sheet_get_for_user(user=request.user, sheet_id=sheet_id)
+    data = selectors.sheet_detail(user=request.user, sheet=sheet)
+    return render(
+        request,
+        "scoring/sheet_detail.html",
+        {
+            "sheet": sheet,
+            "bloc_year": sheet.bloc_year,
+            "stages": [(s, Stage(s).label) for s in selectors.STAGES],
+            "evidence_form": EvidenceForm(),
+            "grid_messages": grid_messages(),
+            "reason_form": ReasonForm(),
+            **data,
+        },
+    )
+
+
+@access_rule("object")
+@require_POST
+def sheet_submit(request: HttpRequest, sheet_id: int, stage: str) -> HttpResponse:
+    stage = selectors.stage_or_404(stage)
+    sheet = selectors.sheet_get_for_user(user=request.user, sheet_id=sheet_id)
+    if not perms.can_submit_stage(request.user, sheet, stage):
+        raise PermissionDenied(_("Bạn không có quyền nộp bước chấm này."))
+    try:
+        services.score_stage_submit(sheet=sheet, stage=stage, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request, _("Đã nộp bước %(stage)s của phiếu.") % {"stage": Stage(stage).label}
+        )
+    return redirect("scoring:sheet_detail", sheet_id=sheet.pk)
+
+
+@access_rule("object")
+@require_POST
+def sheet_return(request: HttpRequest, sheet_id: int, stage: str) -> HttpResponse:
+    stage = selectors.stage_or_404(stage)
+    sheet = selectors.sheet_get_for_user(user=request.user, sheet_id=sheet_id)
+    if not perms.can_manage_scoring(request.user, sheet.bloc_year):
+        raise PermissionDenied(
+            _("Chỉ thư ký khối hoặc Ban Thi đua - Khen thưởng được trả lại phiếu.")
+        )
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect("scoring:sheet_detail", sheet_id=sheet.pk)
+    try:
+        services.score_stage_return(
+            sheet=sheet, stage=stage, reason=form.cleaned_data["reason"], actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Đã trả lại phiếu để đơn vị chỉnh sửa."))
+    return redirect("scoring:sheet_detail", sheet_id=sheet.pk)
+
+
+@access_rule("object")
+@require_POST
+def evidence_upload(request: HttpRequest, sheet_id: int, criterion_id: int) -> HttpResponse:
+    sheet = selectors.sheet_get_for_user(user=request.user, sheet_id=sheet_id)
+    if not perms.can_upload_evidence(request.user, sheet):
+        raise PermissionDenied(_("Chỉ đơn vị được chấm mới tải minh chứng tự chấm."))
+    table = services.criteria_table_for_bloc_year(bloc_year=sheet.bloc_year)
+    criterion = table.criteria.filter(pk=criterion_id).first() if table else None
+    if criterion is None:
+        raise Http404(_("Không tìm thấy tiêu chí."))
+    form = EvidenceForm(request.POST, request.FILES)
+    form.is_valid()
+    try:
+        services.evidence_add(
+            sheet=sheet,
+            criterion=criterion,
+            upload=form.cleaned_data.get("file"),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(
+            request,
+            _("Minh chứng cho tiêu chí %(code)s: %(error)s")
+            % {"code": criterion.code, "error": _error_text(exc)},
+        )
+    else:
+        messages.success(
+            request, _("Đã tải lên minh chứng cho tiêu chí %(code)s.") % {"code": criterion.code}
+        )
+    return redirect(reverse("scoring:sheet_detail", args=[sheet.pk]) + f"#criterion-{criterion.pk}")
+
+
+@access_rule("object")
+@require_GET
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Không tìm thấy tệp minh chứng.")) from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+
+
+@access_rule("object")
+@require_GET
+def cell_history(request: HttpRequest, sheet_id: int, criterion_id: int) -> HttpResponse:
+    sheet = selectors.sheet_get_for_user(user=request.user, sheet_id=sheet_id)
+    criterion, changes = selectors.cell_history(sheet=sheet, criterion_id=criterion_id)
+    template = "scoring/_cell_history.html" if request.htmx else "scoring/cell_history.html"
+    return render(
+        request,
+        template,
+        {"sheet": sheet, "bloc_year": sheet.bloc_year, "criterion": criterion, "changes": changes},
+    )
+
+
+# --- scoreboard, progress, exports -----------------------------------------------------------
+
+
+def _scoreboard_page(request: HttpRequest, bloc_year, reason_form=None, status=200):
+    board = selectors.scoreboard(bloc_year=bloc_year)
+    return render(
+        request,
+        "scoring/scoreboard.html",
+        {
+            "bloc_year": bloc_year,
+            "board": board,
+            "stages": [(s, Stage(s).label) for s in selectors.STAGES],
+            "can_manage": perms.can_manage_scoring(request.user, bloc_year),
+            "can_verify": perms.can_verify(request.user, bloc_year),
+            "reason_form": reason_form or ReasonForm(),
+        },
+        status=status,
+    )
+
+
+@access_rule("object")
+@require_GET
+def scoreboard(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    bloc_year = selectors.scoring_bloc_year_get(user=request.user, bloc_year_id=bloc_year_id)
+    return _scoreboard_page(request, bloc_year)
+
+
+@access_rule("object")
+@require_GET
+def scoreboard_xlsx(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    bloc_year = selectors.scoring_bloc_year_get(user=request.user, bloc_year_id=bloc_year_id)
+    board = selectors.scoreboard(bloc_year=bloc_year)
+    if board["table"] is None:
+        raise Http404(_("Khối chưa có bảng chấm điểm cho năm này."))
+    content = xlsx.scoreboard_to_xlsx(bloc_year=bloc_year, board=board)
+    return _xlsx_response(content, f"tong-hop-diem-{bloc_year.bloc_id}-{bloc_year.year}.xlsx")
+
+
+@access_rule("object")
+@require_GET
+def sheets_xlsx(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    bloc_year = selectors.scoring_bloc_year_get(
+        user=request.user, bloc_year_id=bloc_year_id, manage=True
+    )
+    data = selectors.sheets_export_data(bloc_year=bloc_year)
+    if data is None:
+        raise Http404(_("Khối chưa có bảng chấm điểm cho năm này."))
+    content = xlsx.sheets_to_xlsx(bloc_year=bloc_year, **data)
+    return _xlsx_response(content, f"phieu-cham-diem-{bloc_year.bloc_id}-{bloc_year.year}.xlsx")
+
+
+@access_rule("object")
+@require_GET
+def progress(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    bloc_year = selectors.scoring_bloc_year_get(
+        user=request.user, bloc_year_id=bloc_year_id, manage=True
+    )
+    board = selectors.scoreboard(bloc_year=bloc_year)
+    rows = sorted(board["rows"], key=lambda r: r.unit.name)
+    not_submitted = [r for r in rows if not (r.sheet and r.sheet["self_submitted_at"])]
+    return render(
+        request,
+        "scoring/progress.html",
+        {"bloc_year": bloc_year, "board": board, "rows": rows, "not_submitted": not_submitted},
+    )
+
+
+# --- verification and locking ----------------------------------------------------------------
+
+
+def _verifier_bloc_year(request: HttpRequest, bloc_year_id: int):
+    bloc_year = selectors.scoring_bloc_year_get(user=request.user, bloc_year_id=bloc_year_id)
+    if not perms.can_verify(request.user, bloc_year):
+        raise PermissionDenied(_("Chỉ Ban Thi đua - Khen thưởng của tỉnh được thẩm định."))
+    return bloc_year
+
+
+@access_rule("object")
+@require_POST
+def copy_to_verified(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    bloc_year = _verifier_bloc_year(request, bloc_year_id)
+    try:
+        result = services.scores_copy_stage(
+            bloc_year=bloc_year, source=Stage.CROSS, target=Stage.VERIFIED, actor=request.user
+        )
+    except services.ScoreSaveRefused as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request,
+            _("Đã chép %(n)s ô điểm chấm chéo sang bước thẩm định (chỉ các ô còn trống).")
+            % {"n": result.changed},
+        )
+    return redirect("scoring:grid", bloc_year_id=bloc_year.pk, stage=Stage.VERIFIED)
+
+
+@access_rule("object")
+@require_POST
+def verify(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    bloc_year = _verifier_bloc_year(request, bloc_year_id)
+    try:
+        services.scoring_verify(bloc_year=bloc_year, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Đã thẩm định và khóa kết quả chấm điểm."))
+    return redirect("scoring:scoreboard", bloc_year_id=bloc_year.pk)
+
+
+@access_rule("object")
+@require_POST
+def reopen(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    bloc_year = _verifier_bloc_year(request, bloc_year_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():  # the error is shown next to the reason field
+        return _scoreboard_page(request, bloc_year, reason_form=form, status=400)
+    try:
+        services.scoring_reopen(
+            bloc_year=bloc_year, reason=form.cleaned_data["reason"], actor=request.user
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            form.add_error(None, exc)
+            return _scoreboard_page(request, bloc_year, reason_form=form, status=400)
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Đã mở lại kết quả chấm điểm; lý do đã được ghi nhận."))
+    return redirect("scoring:scoreboard", bloc_year_id=bloc_year.pk)
+
+
+@access_rule("object")
+@require_http_methods(["GET", "POST"])
+def assignments(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    """Which member units cross-score which (chấm chéo); a unit never scores itself."""
+    bloc_year = selectors.scoring_bloc_year_get(
+        user=request.user, bloc_year_id=bloc_year_id, manage=True
+    )
+    if request.method == "POST":
+        pairs = []
+        try:
+            for raw in request.POST.getlist("pair"):
+                scorer, target = raw.split(":", 1)
+                pairs.append((int(scorer), int(target)))
+            services.cross_assignment_set(bloc_year=bloc_year, pairs=pairs, actor=request.user)
+        except ValueError:
+            messages.error(request, _("Dữ liệu gửi lên không hợp lệ."))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(
+                request, _("Đã lưu phân công chấm chéo: %(n)s cặp.") % {"n": len(pairs)}
+            )
+            return redirect("scoring:assignments", bloc_year_id=bloc_year.pk)
+    members, matrix = selectors.cross_assignments(bloc_year=bloc_year)
+    return render(
+        request,
+        "scoring/assignments.html",
+        {"bloc_year": bloc_year, "members": members, "matrix": matrix},
+    )
