@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import BlocYear
@@ -36,6 +37,7 @@ class DocumentJob(models.Model):
         related_name="document_jobs",
     )
     created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("đưa vào hàng đợi lúc"), default=timezone.now)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
 
@@ -73,11 +75,12 @@ class DocumentJob(models.Model):
         """Pending or running far longer than any render may take: the worker died or the
         message was lost. Such a job may be retried like a failed one."""
         from django.conf import settings
-        from django.utils import timezone
 
         if not self.is_active:
             return False
-        since = self.started_at or self.created_at
+        # A running job counts from its start; a queued one from when it was (re)queued.
+        running = self.status == self.Status.RUNNING
+        since = (self.started_at if running else None) or self.queued_at
         return (timezone.now() - since).total_seconds() > settings.DOCUMENT_JOB_STALE_SECONDS
 
     @property

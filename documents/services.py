@@ -1,14 +1,16 @@
 """Writes of the document pipeline: request, render (in the worker), fail, retry."""
 
+import functools
 import logging
 import traceback
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear
@@ -19,6 +21,21 @@ from .registry import get_kind
 from .rendering import render_pdf
 
 logger = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_site_language(func: F) -> F:
+    """Official documents and the texts stored with their jobs are in the site language
+    (Vietnamese) whatever the UI language of who asked; in eager mode the render runs
+    inside that user's request."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _enqueue(job: DocumentJob) -> None:
@@ -37,6 +54,7 @@ def _enqueue(job: DocumentJob) -> None:
     transaction.on_commit(send)
 
 
+@in_site_language
 @transaction.atomic
 def document_job_request(
     *, kind: str, bloc_year: BlocYear, user: Any, params: dict | None = None
@@ -52,6 +70,7 @@ def document_job_request(
     return job
 
 
+@in_site_language
 @transaction.atomic
 def document_job_retry(*, job: DocumentJob, user: Any) -> DocumentJob:
     job = DocumentJob.objects.select_for_update().get(pk=job.pk)
@@ -61,13 +80,16 @@ def document_job_retry(*, job: DocumentJob, user: Any) -> DocumentJob:
         )
     job.status = DocumentJob.Status.PENDING
     job.error = ""
-    job.save(update_fields=["status", "error"])
+    job.started_at = None
+    job.queued_at = timezone.now()
+    job.save(update_fields=["status", "error", "started_at", "queued_at"])
     DocumentJobEvent.objects.create(job=job, status=job.status, message=_("Yêu cầu tạo lại"))
     audit_event_record(actor=user, action="document_job_retry", target=job)
     _enqueue(job)
     return job
 
 
+@in_site_language
 def document_job_render(*, job_id: int) -> DocumentJob | None:
     """Render one job. Idempotent: a job already done is left alone. Raises on failure so
     that the task can retry; the caller marks the job failed when retries run out."""
@@ -102,6 +124,7 @@ def document_job_render(*, job_id: int) -> DocumentJob | None:
     return job
 
 
+@in_site_language
 @transaction.atomic
 def document_job_fail(*, job_id: int, error: str) -> DocumentJob | None:
     job = DocumentJob.objects.select_for_update().filter(pk=job_id).first()

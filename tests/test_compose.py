@@ -56,7 +56,7 @@ def test_docker_compose_config_is_valid():
     result = subprocess.run(
         [_docker_compose(), "-f", str(COMPOSE_FILE), "config", "-q"],
         cwd=ROOT,
-        env=_env(DJANGO_SECRET_KEY="x"),
+        env=_env(DJANGO_SECRET_KEY="x", PLEDGE_PUBLIC_BASE_URL="https://khoithidua.example"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -64,8 +64,23 @@ def test_docker_compose_config_is_valid():
     assert result.returncode == 0, result.stderr
 
 
+def test_docker_compose_requires_the_public_address():
+    env = _env(DJANGO_SECRET_KEY="x")
+    env.pop("PLEDGE_PUBLIC_BASE_URL", None)
+    result = subprocess.run(
+        [_docker_compose(), "-f", str(COMPOSE_FILE), "config", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "PLEDGE_PUBLIC_BASE_URL" in result.stderr
+
+
 def test_docker_compose_requires_the_secret_key():
-    env = _env()
+    env = _env(PLEDGE_PUBLIC_BASE_URL="https://khoithidua.example")
     env.pop("DJANGO_SECRET_KEY", None)
     result = subprocess.run(
         [_docker_compose(), "-f", str(COMPOSE_FILE), "config", "-q"],

@@ -4,13 +4,14 @@ import subprocess
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from documents import services
 from documents.models import DocumentJob
 from documents.rendering import vn_date_line
 from documents.tasks import document_job_render_task
 
-from .conftest import needs_pdftotext
+from .conftest import HAS_PDFTOTEXT, needs_pdftotext
 
 
 def pdf_text(path) -> str:
@@ -257,3 +258,39 @@ def test_running_job_within_limit_cannot_be_retried(world):
     )
     with pytest.raises(ValidationError):
         services.document_job_retry(job=job, user=world.users["secretariat_here"])
+
+
+def test_retried_job_is_not_stale_at_once(world, settings, django_capture_on_commit_callbacks):
+    """A job that failed long ago and is retried now counts from the retry, not from its
+    first request (otherwise the page would offer yet another retry at once)."""
+    settings.DOCUMENT_JOB_STALE_SECONDS = 60
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    job = DocumentJob.objects.create(
+        kind="roster",
+        bloc_year=world.bloc_year,
+        requested_by=world.users["secretariat_here"],
+        status=DocumentJob.Status.FAILED,
+        started_at=long_ago,
+        queued_at=long_ago,
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        services.document_job_retry(job=job, user=world.users["secretariat_here"])
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.PENDING
+    assert job.started_at is None
+    assert not job.is_stale
+
+
+def test_document_is_vietnamese_for_an_english_user(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world.users["secretariat_here"])
+    client.post(reverse("set_language"), {"language": "en"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("documents:request", args=[world.bloc_year.pk, "roster"]))
+    job = DocumentJob.objects.get()
+    assert job.status == DocumentJob.Status.DONE
+    if HAS_PDFTOTEXT:
+        text = pdf_text(job.file.path)
+        assert "Trưởng khối" in text and "Bloc head" not in text
+    assert [e.message for e in job.events.all()][0] == "Đã yêu cầu"

@@ -6,6 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blocs import services
+from blocs.models import Membership
+from documents.models import DocumentJob
+from meetings.models import Meeting
 
 
 def _count_queries(client, url) -> int:
@@ -16,12 +19,24 @@ def _count_queries(client, url) -> int:
 
 
 def _grow(world, n: int) -> None:
-    """Add n more years to the world's bloc and n more blocs to its province."""
+    """Add n more of everything the pages list: years of the world's bloc, blocs of its
+    province, and members, meetings and documents of its 2020 bloc-year."""
     units = [world.head, world.deputy, world.member]
     for i in range(n):
         services.bloc_year_create(bloc=world.bloc, year=2000 + i, members=units, head=units[0])
         extra = services.bloc_create(province=world.province, name=f"Khối bổ sung {i}")
         services.bloc_year_create(bloc=extra, year=2020, members=units[:2], head=units[1])
+        unit = services.unit_create(province=world.province, name=f"Đơn vị bổ sung {i}")
+        Membership.objects.create(bloc_year=world.bloc_year, unit=unit)
+        Meeting.objects.create(
+            bloc_year=world.bloc_year,
+            kind=Meeting.Kind.OTHER,
+            held_on=dt.date(2020, 3, 1 + i),
+            host_unit=unit,
+        )
+        DocumentJob.objects.create(
+            kind="roster", bloc_year=world.bloc_year, requested_by=world.users["admin"]
+        )
 
 
 @pytest.mark.parametrize(
