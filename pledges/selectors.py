@@ -2,6 +2,7 @@
 PermissionDenied when the user may not see or do it."""
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,20 +228,38 @@ class Verification:
     version: PledgeVersion | None = None
     checks: list[SignatureCheck] = field(default_factory=list)
     unsigned_units: list[Unit] = field(default_factory=list)
+    # For an uploaded PDF: None without one; True when every hash the PDF carries is the
+    # hash of an intact stored signature of the version, False otherwise.
     pdf_hashes_match: bool | None = None
+    pdf_signature_count: int | None = None
+    # Signatures stored after the PDF was made (it was made while signing was still open).
+    pdf_later_signatures: int = 0
 
     @property
     def found(self) -> bool:
         return self.version is not None
 
     @property
+    def stored_intact(self) -> bool:
+        """Every stored signature still matches the data it was made on."""
+        return self.found and bool(self.checks) and all(c.ok for c in self.checks)
+
+    @property
     def intact(self) -> bool:
-        return (
-            self.found
-            and bool(self.checks)
-            and all(c.ok for c in self.checks)
-            and self.pdf_hashes_match is not False
-        )
+        return self.stored_intact and self.pdf_hashes_match is not False
+
+    @property
+    def pdf_note(self) -> str:
+        """Neutral note: the PDF is older than the latest signatures (not a tampering)."""
+        if not self.pdf_hashes_match or not self.pdf_later_signatures:
+            return ""
+        return _(
+            "Tệp PDF được tạo khi mới có %(pdf)s/%(total)s chữ ký; sau đó có thêm %(later)s chữ ký."
+        ) % {
+            "pdf": self.pdf_signature_count,
+            "total": len(self.checks) + len(self.unsigned_units),
+            "later": self.pdf_later_signatures,
+        }
 
 
 def pledge_verify(*, code: str, pdf_hashes: list[str] | None = None) -> Verification:
@@ -279,9 +298,15 @@ def pledge_verify(*, code: str, pdf_hashes: list[str] | None = None) -> Verifica
         if m.unit_id not in signed
     ]
     if pdf_hashes is not None:
-        result.pdf_hashes_match = sorted(pdf_hashes) == sorted(
-            c.recomputed_content_hash for c in result.checks
-        )
+        # A PDF made while signing was open carries fewer hashes than are stored now: it is
+        # consistent when each of its hashes is that of an intact stored signature. A hash
+        # matching no intact signature (or carried twice) is a failure.
+        intact_hashes = Counter(c.signature.content_hash for c in result.checks if c.ok)
+        carried = Counter(pdf_hashes)
+        result.pdf_signature_count = len(pdf_hashes)
+        result.pdf_hashes_match = not (carried - intact_hashes)
+        if result.pdf_hashes_match:
+            result.pdf_later_signatures = len(result.checks) - len(pdf_hashes)
     return result
 
 

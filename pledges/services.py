@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -391,29 +391,33 @@ def _absolute(path: str) -> str:
 
 
 def _notify_open(*, version: PledgeVersion, units: list[Unit]) -> None:
-    """Invite every member's leader to sign (again, after an amendment)."""
+    """Invite every member's leader to sign (again, after an amendment). The e-mails are in
+    the site's language (settings.LANGUAGE_CODE), whatever the language of the person who
+    opened the pledge; they go after the commit, and one that cannot be sent is logged and
+    skipped: opening never fails because of the mail server (reminders follow)."""
     bloc_year = version.pledge.bloc_year
     url = _absolute(reverse("pledges:detail", args=[bloc_year.pk]))
     messages = []
-    for ra in _leader_assignments(units):
-        subject = _("Mời ký giao ước thi đua năm %(year)s – %(bloc)s") % {
-            "year": bloc_year.year,
-            "bloc": bloc_year.bloc.name,
-        }
-        body = _(
-            "Kính gửi %(name)s,\n\nGiao ước thi đua năm %(year)s của %(bloc)s (phiên bản "
-            "%(number)s) đã được mở để ký kết. Đề nghị lãnh đạo %(unit)s xem nội dung và ký "
-            "trước hạn %(deadline)s tại:\n%(url)s\n"
-        ) % {
-            "name": ra.user.get_full_name() or ra.user.username,
-            "year": bloc_year.year,
-            "bloc": bloc_year.bloc.name,
-            "number": version.number,
-            "unit": ra.unit.name,
-            "deadline": date_format(version.deadline, "d/m/Y"),
-            "url": url,
-        }
-        messages.append((subject, body, ra.user.email))
+    with translation.override(settings.LANGUAGE_CODE):
+        for ra in _leader_assignments(units):
+            subject = _("Mời ký giao ước thi đua năm %(year)s – %(bloc)s") % {
+                "year": bloc_year.year,
+                "bloc": bloc_year.bloc.name,
+            }
+            body = _(
+                "Kính gửi %(name)s,\n\nGiao ước thi đua năm %(year)s của %(bloc)s (phiên bản "
+                "%(number)s) đã được mở để ký kết. Đề nghị lãnh đạo %(unit)s xem nội dung và ký "
+                "trước hạn %(deadline)s tại:\n%(url)s\n"
+            ) % {
+                "name": ra.user.get_full_name() or ra.user.username,
+                "year": bloc_year.year,
+                "bloc": bloc_year.bloc.name,
+                "number": version.number,
+                "unit": ra.unit.name,
+                "deadline": date_format(version.deadline, "d/m/Y"),
+                "url": url,
+            }
+            messages.append((subject, body, ra.user.email))
 
     def send() -> None:
         for subject, body, email in messages:
@@ -422,11 +426,23 @@ def _notify_open(*, version: PledgeVersion, units: list[Unit]) -> None:
             except Exception:  # an invitation is a courtesy: reminders follow
                 logger.exception("Could not send the pledge invitation to %s", email)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
 
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def signer_name_for(*, user: Any, unit: Unit) -> str:
+    """The name stored on a signature and shown publicly (verification page, PDF): the
+    leader's full name, else a neutral title, never the login name. Stored in the site's
+    language whatever the signer's; the record hash seals what is stored."""
+    max_length = Signature._meta.get_field("signer_name").max_length
+    full_name = clean_text(user.get_full_name())
+    if full_name:
+        return full_name[:max_length]
+    with translation.override(settings.LANGUAGE_CODE):
+        return (_("Lãnh đạo %(unit)s") % {"unit": unit.name})[:max_length]
 
 
 @transaction.atomic
@@ -488,7 +504,7 @@ def pledge_sign(
         version=version,
         unit=unit,
         signer=user,
-        signer_name=user.get_full_name() or user.username,
+        signer_name=signer_name_for(user=user, unit=unit),
         unit_name=unit.name,
         signed_at=now,
         ip_address=ip_address or None,
@@ -577,7 +593,9 @@ def pledge_reminders_send(
     """E-mail the leaders of member units that have not signed an open version whose
     deadline is near (settings.PLEDGE_REMINDER_DAYS_BEFORE), or of one given `version`.
     Never to a unit that has signed; at most one reminder per person, version and day (a
-    Reminder row is written in the same transaction as the e-mail is sent)."""
+    Reminder row is written in the same savepoint as the e-mail is sent, so only e-mails
+    actually sent are recorded). An e-mail that cannot be sent is logged and skipped; the
+    others still go. The e-mails are in the site's language (settings.LANGUAGE_CODE)."""
     today = today or timezone.localdate()
     versions = PledgeVersion.objects.filter(
         status=PledgeVersion.Status.OPEN, deadline__gte=today
@@ -594,15 +612,7 @@ def pledge_reminders_send(
         unsigned = [u for u in _member_units(bloc_year) if u.pk not in signed]
         url = _absolute(reverse("pledges:detail", args=[bloc_year.pk]))
         for ra in _leader_assignments(unsigned):
-            with transaction.atomic():
-                _reminder, created = Reminder.objects.get_or_create(
-                    version=v,
-                    recipient=ra.user,
-                    sent_on=today,
-                    defaults={"unit": ra.unit, "email": ra.user.email},
-                )
-                if not created:
-                    continue
+            with translation.override(settings.LANGUAGE_CODE):
                 subject = _("Nhắc ký giao ước thi đua năm %(year)s – %(bloc)s") % {
                     "year": bloc_year.year,
                     "bloc": bloc_year.bloc.name,
@@ -621,7 +631,24 @@ def pledge_reminders_send(
                     "days": (v.deadline - today).days,
                     "url": url,
                 }
-                send_mail(subject, body, None, [ra.user.email])
+            try:
+                with transaction.atomic():  # a savepoint per recipient
+                    _reminder, created = Reminder.objects.get_or_create(
+                        version=v,
+                        recipient=ra.user,
+                        sent_on=today,
+                        defaults={"unit": ra.unit, "email": ra.user.email},
+                    )
+                    if not created:
+                        continue
+                    send_mail(subject, body, None, [ra.user.email])
+            except Exception:  # one mail server error must not stop the others
+                logger.exception(
+                    "Could not send the pledge reminder for version %s to %s",
+                    v.pk,
+                    ra.user.email,
+                )
+                continue
             sent += 1
         if actor is not None:
             audit_event_record(actor=actor, action="pledge_remind", target=v, data={"sent": sent})

@@ -1,5 +1,8 @@
 """Pledge pages. Views parse input, call one selector or service and render."""
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -37,8 +40,28 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _valid_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The signer's address. Behind settings.PLEDGE_TRUSTED_PROXY_COUNT = N reverse proxies
+    it is the N-th address from the right of X-Forwarded-For, the one the outermost trusted
+    proxy appended (addresses further left are the client's own claims); REMOTE_ADDR when
+    there is no proxy or the header is missing or malformed."""
+    remote = _valid_ip(request.META.get("REMOTE_ADDR"))
+    count = settings.PLEDGE_TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        # The last `count` entries were appended by our proxies; any left of them are the
+        # client's own claims and are never read.
+        trusted = [_valid_ip(part) for part in forwarded[-count:]]
+        if len(forwarded) >= count and all(trusted):
+            return trusted[0]
+    return remote
 
 
 def _base(request: HttpRequest, bloc_year, **extra) -> dict:

@@ -166,3 +166,7 @@ PLEDGE_PUBLIC_BASE_URL = env("PLEDGE_PUBLIC_BASE_URL", default="http://127.0.0.1
 # Unset: the PDF is produced without a digital signature and the pages say so.
 PLEDGE_SIGNING_PKCS12_PATH = env("PLEDGE_SIGNING_PKCS12_PATH", default="")
 PLEDGE_SIGNING_PKCS12_PASSPHRASE = env("PLEDGE_SIGNING_PKCS12_PASSPHRASE", default="")
+# Number of reverse proxies in front of the site that append to X-Forwarded-For. 0: the
+# signature records REMOTE_ADDR; N > 0: the N-th address from the right of X-Forwarded-For
+# (the one the outermost trusted proxy appended), REMOTE_ADDR if the header is unusable.
+PLEDGE_TRUSTED_PROXY_COUNT = env.int("PLEDGE_TRUSTED_PROXY_COUNT", default=0)

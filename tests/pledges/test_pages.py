@@ -491,6 +491,57 @@ def test_verification_form_bad_input():
     assert "Tệp tải lên không phải là tệp PDF." in _field_block(html, "pdf")
 
 
+def test_behind_a_trusted_proxy_the_signature_records_the_client_not_the_proxy(opened, settings):
+    settings.PLEDGE_TRUSTED_PROXY_COUNT = 1
+    w = opened.world
+    c = _client(opened.leaders[w.head.pk])
+    content_hash = services.content_hash_compute(version=opened.version, unit=w.head)
+    response = c.post(
+        _sign_url(w, w.head),
+        {"content_hash": content_hash, "confirm": "on", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",  # the reverse proxy
+        # The client's own claim first, then what the proxy appended.
+        HTTP_X_FORWARDED_FOR="192.0.2.66, 198.51.100.20",
+    )
+    assert response.status_code == 302
+    assert Signature.objects.get().ip_address == "198.51.100.20"
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "198.51.100.20", "10.0.0.2"),  # no trusted proxy: the header is ignored
+        (1, None, "10.0.0.2"),  # missing header
+        (1, "", "10.0.0.2"),
+        (1, "không-phải-IP", "10.0.0.2"),  # malformed
+        (1, "198.51.100.20:443", "10.0.0.2"),
+        (1, "192.0.2.66, 198.51.100.20", "198.51.100.20"),
+        (1, " 2001:DB8::1 ", "2001:db8::1"),
+        (2, "192.0.2.66, 198.51.100.20, 10.0.0.1", "198.51.100.20"),
+        (2, "198.51.100.20", "10.0.0.2"),  # fewer entries than proxies
+        (2, "rác, 198.51.100.20, 10.0.0.1", "198.51.100.20"),  # untrusted part not read
+        (2, "rác, 10.0.0.1", "10.0.0.2"),
+        (2, "198.51.100.20, rác", "10.0.0.2"),
+    ],
+)
+def test_client_ip_from_x_forwarded_for(settings, count, forwarded, expected):
+    from django.test import RequestFactory
+
+    from pledges.views import _client_ip
+
+    settings.PLEDGE_TRUSTED_PROXY_COUNT = count
+    extra = {"REMOTE_ADDR": "10.0.0.2"}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    assert _client_ip(RequestFactory().post("/", **extra)) == expected
+
+
+def test_trusted_proxy_count_setting_defaults_to_zero():
+    from django.conf import settings
+
+    assert settings.PLEDGE_TRUSTED_PROXY_COUNT == 0
+
+
 def test_sign_page_after_the_deadline_says_why_and_offers_no_form(opened, monkeypatch):
     from rules.models import RuleSet
 

@@ -20,10 +20,10 @@ from django.urls import reverse
 from documents import services as document_services
 from documents.models import DocumentJob
 from pledges import signing
-from pledges.models import UnitTarget
+from pledges.models import Signature, UnitTarget
 
 from ..conftest import needs_pdftotext
-from .conftest import triggers_disabled
+from .conftest import sign, triggers_disabled
 
 pytestmark = pytest.mark.django_db
 PASSPHRASE = "mat-khau-chung-thu"
@@ -205,6 +205,28 @@ def test_uploaded_pdf_verifies_and_tampering_is_detected(
         UnitTarget.objects.filter(version=fully_signed.version, position=1).update(
             description="Đã sửa"
         )
+    html = Client().post(url, {"pdf": SimpleUploadedFile("gu.pdf", pdf)}).content.decode()
+    assert 'id="verify-result" data-intact="no"' in html
+    assert "Giao ước KHÔNG còn nguyên vẹn." in html
+
+
+def test_pdf_made_while_signing_was_open_still_verifies_after_later_signatures(
+    opened, django_capture_on_commit_callbacks
+):
+    w = opened.world
+    sign(opened, w.head)
+    sign(opened, w.deputy)
+    _job, pdf = render(opened, django_capture_on_commit_callbacks)
+    assert len(signing.pdf_inspect(pdf).hashes) == 2
+    sign(opened, w.member)  # another unit signs after the PDF was made
+    url = reverse("pledges:verify")
+    html = Client().post(url, {"pdf": SimpleUploadedFile("gu.pdf", pdf)}).content.decode()
+    assert 'id="verify-result" data-intact="yes"' in html
+    assert "KHÔNG còn nguyên vẹn" not in html
+    assert "Tệp PDF được tạo khi mới có 2/3 chữ ký; sau đó có thêm 1 chữ ký." in html
+    # A stored signature changed afterwards is still caught.
+    with triggers_disabled("pledges_signature"):
+        Signature.objects.filter(version=opened.version, unit=w.head).update(signer_name="Khác")
     html = Client().post(url, {"pdf": SimpleUploadedFile("gu.pdf", pdf)}).content.decode()
     assert 'id="verify-result" data-intact="no"' in html
     assert "Giao ước KHÔNG còn nguyên vẹn." in html

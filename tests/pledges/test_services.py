@@ -2,6 +2,7 @@
 amendment flow, reminders, verification detecting tampering."""
 
 import datetime as dt
+import logging
 import unicodedata
 from decimal import Decimal
 
@@ -9,7 +10,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db.models import ProtectedError
+from django.utils import timezone, translation
 
 from blocs.models import RoleAssignment
 from pledges import selectors, services, tasks
@@ -102,6 +104,52 @@ def test_opening_invites_the_leaders(world, leaders, draft, django_capture_on_co
     assert mail.outbox[0].subject.startswith("Mời ký giao ước thi đua năm 2020")
 
 
+def _send_mail_failing_for(monkeypatch, bad_email: str) -> None:
+    """The mail server refuses one recipient; the others go to the test outbox."""
+    real = services.send_mail
+
+    def send_mail(subject, body, from_email, recipients, **kwargs):
+        if bad_email in recipients:
+            raise ConnectionRefusedError("SMTP server refused the connection")
+        return real(subject, body, from_email, recipients, **kwargs)
+
+    monkeypatch.setattr(services, "send_mail", send_mail)
+
+
+def test_a_failed_invitation_does_not_stop_opening_or_the_other_invitations(
+    world, leaders, draft, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    bad = leaders[world.deputy.pk].email
+    _send_mail_failing_for(monkeypatch, bad)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        version = services.pledge_open(
+            version=draft,
+            deadline=timezone.localdate() + dt.timedelta(days=3),
+            actor=world.users["secretariat_here"],
+        )
+    version.refresh_from_db()
+    assert version.status == PledgeVersion.Status.OPEN
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        u.email for u in leaders.values() if u.email != bad
+    )
+    assert any(bad in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_invitations_are_in_vietnamese_whatever_the_openers_language(
+    world, leaders, draft, django_capture_on_commit_callbacks
+):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.pledge_open(
+            version=draft,
+            deadline=timezone.localdate() + dt.timedelta(days=3),
+            actor=world.users["secretariat_here"],
+        )
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        assert message.subject.startswith("Mời ký giao ước thi đua năm 2020")
+        assert "đã được mở để ký kết" in message.body
+
+
 # --- Signing rules -------------------------------------------------------------------------
 
 
@@ -118,6 +166,21 @@ def test_sign_records_signer_unit_time_ip_user_agent_and_hash(opened):
     assert s.record_hash == services.signature_record_hash(s)
     opened.version.refresh_from_db()
     assert opened.version.status == PledgeVersion.Status.OPEN  # 1 of 3
+
+
+def test_signer_without_a_full_name_is_shown_by_a_neutral_title_not_the_login(opened):
+    w = opened.world
+    leader = opened.leaders[w.deputy.pk]
+    leader.first_name = leader.last_name = ""
+    leader.save()
+    with translation.override("en"):  # the signer's UI language does not matter
+        s = sign(opened, w.deputy)
+    assert s.signer_name == f"Lãnh đạo {w.deputy.name}"
+    assert leader.username not in s.signer_name
+    s.refresh_from_db()
+    assert s.record_hash == services.signature_record_hash(s)  # sealed over what is stored
+    result = selectors.pledge_verify(code=opened.version.verification_code)
+    assert result.intact and result.checks[0].signature.signer_name == s.signer_name
 
 
 def test_last_signature_makes_the_version_fully_signed(fully_signed):
@@ -298,7 +361,9 @@ def test_database_refuses_changes_to_a_signed_version(fully_signed):
     _refused(lambda: PledgeVersion.objects.filter(pk=v.pk).update(title="Đã sửa"))
     _refused(lambda: PledgeVersion.objects.filter(pk=v.pk).update(deadline=dt.date(2030, 1, 1)))
     _refused(lambda: PledgeVersion.objects.filter(pk=v.pk).update(status="draft"))
-    _refused(lambda: PledgeVersion.objects.filter(pk=v.pk).delete())
+    # Not PledgeVersion.delete(): on_delete=PROTECT would refuse before the trigger is reached
+    # (ProtectedError is an IntegrityError too); see the tests below.
+    _refused(lambda: _raw_delete_version(v.pk))
     _refused(lambda: Commitment.objects.filter(version=v).update(text="Đã sửa"))
     _refused(lambda: Commitment.objects.filter(version=v).delete())
     _refused(lambda: Commitment.objects.create(version=v, position=99, text="Thêm"))
@@ -309,6 +374,43 @@ def test_database_refuses_changes_to_a_signed_version(fully_signed):
     v.refresh_from_db()
     assert v.title == "Giao ước thi đua năm 2020"
     assert selectors.pledge_verify(code=v.verification_code).intact
+
+
+def _raw_delete_version(pk: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM pledges_pledgeversion WHERE id = %s", [pk])
+
+
+def test_trigger_refuses_to_delete_a_frozen_version_by_raw_sql(fully_signed):
+    v = fully_signed.version
+    with pytest.raises(IntegrityError) as exc, transaction.atomic():
+        _raw_delete_version(v.pk)
+    assert not isinstance(exc.value, ProtectedError)
+    assert "cannot be deleted" in str(exc.value)  # the trigger's own message
+    assert PledgeVersion.objects.filter(pk=v.pk).exists()
+
+
+def test_trigger_refuses_to_delete_a_frozen_version_through_the_orm(world):
+    """A frozen version with no child rows: nothing PROTECTs it, only the trigger."""
+    v = services.pledge_create(
+        bloc_year=world.bloc_year, title="Giao ước", commitments=[], actor=None
+    )
+    PledgeVersion.objects.filter(pk=v.pk).update(
+        status="open", deadline=timezone.localdate(), opened_at=timezone.now()
+    )
+    v.refresh_from_db()
+    assert not v.commitments.exists() and not v.targets.exists()
+    with pytest.raises(IntegrityError) as exc, transaction.atomic():
+        v.delete()
+    assert not isinstance(exc.value, ProtectedError)
+    assert "cannot be deleted" in str(exc.value)
+    assert PledgeVersion.objects.filter(pk=v.pk).exists()
+    # The same delete of a draft goes through: the trigger refuses frozen versions only.
+    draft = services.pledge_create(
+        bloc_year=world.other_bloc_year, title="Giao ước", commitments=[], actor=None
+    )
+    draft.delete()
+    assert not PledgeVersion.objects.filter(pledge__bloc_year=world.other_bloc_year).exists()
 
 
 def test_database_refuses_raw_sql_too(fully_signed):
@@ -425,6 +527,36 @@ def test_reminders_go_only_to_leaders_who_have_not_signed(opened):
     assert Reminder.objects.count() == 2
 
 
+def test_one_failed_reminder_does_not_stop_the_others_and_is_not_recorded(
+    opened, monkeypatch, caplog
+):
+    w = opened.world
+    bad = opened.leaders[w.deputy.pk]
+    _send_mail_failing_for(monkeypatch, bad.email)
+    with caplog.at_level(logging.ERROR):
+        assert services.pledge_reminders_send() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        opened.leaders[u.pk].email for u in (w.head, w.member)
+    )
+    assert sorted(Reminder.objects.values_list("email", flat=True)) == sorted(
+        opened.leaders[u.pk].email for u in (w.head, w.member)
+    )
+    assert any(bad.email in r.getMessage() and r.exc_info for r in caplog.records)
+    # The mail server is back: the next run the same day sends only the one that failed.
+    monkeypatch.undo()
+    assert services.pledge_reminders_send() == 1
+    assert mail.outbox[-1].to == [bad.email]
+    assert Reminder.objects.count() == 3
+
+
+def test_reminders_are_in_vietnamese_whatever_the_senders_language(opened):
+    with translation.override("en"):
+        assert services.pledge_reminders_send(version=opened.version) == 3
+    for message in mail.outbox:
+        assert message.subject.startswith("Nhắc ký giao ước thi đua năm 2020")
+        assert "chưa ký giao ước thi đua năm 2020" in message.body
+
+
 def test_reminders_are_not_sent_twice_the_same_day(opened):
     assert services.pledge_reminders_send() == 3
     assert services.pledge_reminders_send() == 0
@@ -476,6 +608,47 @@ def test_verification_of_an_intact_pledge(fully_signed):
     assert result.found and result.intact
     assert {c.signature.signer_name for c in result.checks} >= {"Nguyễn Văn An"}
     assert result.unsigned_units == []
+
+
+def test_pdf_made_while_signing_was_open_stays_consistent_after_later_signatures(opened):
+    w = opened.world
+    early = [sign(opened, w.head).content_hash, sign(opened, w.deputy).content_hash]
+    result = selectors.pledge_verify(code=opened.version.verification_code, pdf_hashes=early)
+    assert result.intact and result.pdf_hashes_match and result.pdf_note == ""
+    sign(opened, w.member)  # after the PDF was made
+    result = selectors.pledge_verify(code=opened.version.verification_code, pdf_hashes=early)
+    assert result.intact and result.pdf_hashes_match
+    assert (result.pdf_signature_count, result.pdf_later_signatures) == (2, 1)
+    assert result.pdf_note == "Tệp PDF được tạo khi mới có 2/3 chữ ký; sau đó có thêm 1 chữ ký."
+
+
+def test_pdf_hashes_that_match_no_intact_signature_still_fail(opened):
+    w = opened.world
+    v = opened.version
+    head = sign(opened, w.head)
+    sign(opened, w.deputy)
+    # A hash in the PDF that matches no stored signature.
+    result = selectors.pledge_verify(
+        code=v.verification_code, pdf_hashes=[head.content_hash, "f" * 64]
+    )
+    assert not result.intact and result.pdf_hashes_match is False and result.pdf_note == ""
+    # The same hash carried twice.
+    twice = [head.content_hash, head.content_hash]
+    assert (
+        selectors.pledge_verify(code=v.verification_code, pdf_hashes=twice).pdf_hashes_match
+        is False
+    )
+    # A stored signature whose recomputed hash no longer matches, whether the PDF has it...
+    with triggers_disabled("pledges_unittarget"):
+        UnitTarget.objects.filter(version=v, unit=w.deputy).update(description="Chỉ tiêu khác")
+    deputy_hash = Signature.objects.get(version=v, unit=w.deputy).content_hash
+    result = selectors.pledge_verify(
+        code=v.verification_code, pdf_hashes=[head.content_hash, deputy_hash]
+    )
+    assert not result.intact and result.pdf_hashes_match is False
+    # ...or it was signed after the PDF was made.
+    result = selectors.pledge_verify(code=v.verification_code, pdf_hashes=[head.content_hash])
+    assert result.pdf_hashes_match and not result.intact
 
 
 def test_verification_of_an_unknown_code():
