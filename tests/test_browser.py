@@ -193,7 +193,10 @@ def test_unit_leader_sees_the_bloc_year_but_cannot_request_documents(page, demo)
         max_redirects=0,
     )
     assert response.status == 403
-    assert "CSRF" not in response.text()
+    body = response.text()
+    # The app's own refusal page with its reason, not Django's CSRF failure page.
+    assert "Không có quyền truy cập" in body
+    assert "Bạn không có quyền với năm thi đua này của khối." in body
     assert not DocumentJob.objects.exists()
     assert get_user_model().objects.get(username="lanhdao").document_jobs.count() == 0
 
