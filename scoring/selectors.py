@@ -2,6 +2,7 @@
 the grid and the scoreboard whatever the number of units and criteria."""
 
 import datetime as dt
+import itertools
 import json
 import time
 from dataclasses import dataclass, field
@@ -11,15 +12,13 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from blocs.models import Bloc, BlocYear, Membership
+from blocs.models import Bloc, BlocYear, Membership, Unit
 from blocs.selectors import bloc_year_get_for_user
 from rules.selectors import rule_set_for
 
@@ -191,78 +190,177 @@ def _text_points(text: str | None) -> str:
     return text.replace(".", ",")
 
 
-_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
 def _json(value: Any) -> str:
-    """JSON safe inside <script type="application/json"> (as django's json_script)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    """JSON safe inside <script type="application/json"> (as django's json_script). Three
+    replace() calls: str.translate() is several times slower on non-ASCII text."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace(">", "\\u003E").replace("<", "\\u003C").replace("&", "\\u0026")
+
+
+_CENT = Decimal("0.01")
+_GRID_SQL: dict[str, str] = {}
+
+
+def _grid_sql() -> dict[str, str]:
+    """The three SELECTs of a grid's shared part, written once per process (compiling ORM
+    queries costs more than running them). Points are read as text, cast by the database
+    as the ORM's Cast(..., CharField()) would, so that no Decimal is built per cell."""
+    if not _GRID_SQL:
+        tables, crit, group = (
+            CriteriaTable._meta.db_table,
+            Criterion._meta.db_table,
+            Criterion._meta.get_field("group").related_model._meta.db_table,
+        )
+        member, unit = Membership._meta.db_table, Unit._meta.db_table
+        sheet, value = ScoreSheet._meta.db_table, ScoreValue._meta.db_table
+        # Table names come from model metadata, never from input.
+        _GRID_SQL.update(
+            # The table (the bloc-year's own first, else the province's shared one) with
+            # its criteria in order; a table without criteria gives one row of NULLs.
+            table=(
+                f"SELECT t.id, t.name, CAST(t.bonus_cap AS VARCHAR(32)), "  # noqa: S608
+                f"CAST(t.penalty_cap AS VARCHAR(32)), c.id, c.code, c.name, c.kind, "
+                f"CAST(c.max_points AS VARCHAR(32)), g.code, g.name FROM {tables} t "
+                f"LEFT JOIN {crit} c ON c.table_id = t.id "
+                f"LEFT JOIN {group} g ON g.id = c.group_id "
+                f"WHERE t.bloc_year_id = %s "
+                f"OR (t.bloc_year_id IS NULL AND t.province_id = %s AND t.year = %s) "
+                f"ORDER BY t.bloc_year_id IS NULL, t.id, c.position, c.id"
+            ),
+            members=(
+                f"SELECT m.unit_id, u.name, s.id, s.self_submitted_at IS NOT NULL, "  # noqa: S608
+                f"s.cross_submitted_at IS NOT NULL FROM {member} m "
+                f"JOIN {unit} u ON u.id = m.unit_id "
+                f"LEFT JOIN {sheet} s ON s.bloc_year_id = m.bloc_year_id AND s.unit_id = m.unit_id "
+                f"WHERE m.bloc_year_id = %s ORDER BY u.name"
+            ),
+            values=(
+                f"SELECT sheet_id, criterion_id, CAST(value AS VARCHAR(32)), version, "  # noqa: S608
+                f"comment <> '' FROM {value} WHERE stage = %s "
+                f"AND sheet_id IN (SELECT id FROM {sheet} WHERE bloc_year_id = %s)"
+            ),
+        )
+    return _GRID_SQL
+
+
+def _decimal(text: str) -> Decimal:
+    """A DecimalField(decimal_places=2) as the ORM returns it ("3" -> Decimal("3.00"))."""
+    return Decimal(text).quantize(_CENT)
+
+
+# Row JSON by table and by row data (see _grid_shared), per process. A table (criteria
+# and caps) is known by a number that is never reused, so that forgetting tables never
+# lets a row be found under another table. At most 4096 rows (a few MB), then all go.
+_GRID_TABLES: dict[tuple, int] = {}
+_GRID_TABLE_NUMBERS = itertools.count()
+_GRID_ROWS: dict[tuple, str] = {}
+_GRID_ROWS_MAX = 4096
+
+
+def _grid_row_json(
+    row_key: tuple,
+    criteria: list[GridCriterion],
+    bonus_cap: Decimal,
+    penalty_cap: Decimal,
+    seen: dict[tuple, tuple[str, Decimal | None]],
+) -> str:
+    """One grid row as JSON, from its key: table number, unit, name, sheet, submitted and
+    its cells as (points as text, version, has a comment) in the criteria's order. `seen`
+    keeps each distinct cell's JSON and Decimal."""
+    _, unit_id, unit_name, sheet_id, submitted, cells = row_key
+    values = {}
+    fragments = []
+    for c, cell in zip(criteria, cells, strict=True):
+        known = seen.get(cell)
+        if known is None:
+            text = cell[0]
+            known = seen[cell] = (
+                f'["{_text_points(text)}",{int(cell[1])},{1 if cell[2] else 0}]',
+                None if text is None else Decimal(text),
+            )
+        fragments.append(known[0])
+        if known[1] is not None:
+            values[c.pk] = known[1]
+    totals = sheet_totals(
+        criteria=criteria, values=values, bonus_cap=bonus_cap, penalty_cap=penalty_cap
+    )
+    # The same text as _json() of the row as a dict with keys unit, name, sheet,
+    # submitted, cells, totals; only the name and the totals go through the JSON encoder
+    # (the cells are digits, commas and integers).
+    return (
+        f'{{"unit":{int(unit_id)},"name":{_json(unit_name)},'
+        f'"sheet":{"null" if sheet_id is None else int(sheet_id)},'
+        f'"submitted":{"true" if submitted else "false"},'
+        f'"cells":[{",".join(fragments)}],"totals":{_json(totals_payload(totals))}}}'
+    )
 
 
 def _grid_shared(*, bloc_year: BlocYear, stage: str) -> dict:
     """The part of a grid that is the same for every user: criteria and every member's row
-    of the stage. Queries: table, criteria, members, sheets, values (constant). Values are
-    read as text (no Decimal or model objects for hundreds of cells); totals still come
-    from scoring.totals."""
-    table = criteria_table_for_bloc_year(bloc_year=bloc_year)
-    if table is None:
-        return {"table": None}
-    criteria = [
-        GridCriterion(*row)
-        for row in table.criteria.order_by("position", "id").values_list(
-            "pk", "code", "name", "kind", "max_points", "group__code", "group__name"
-        )
-    ]
-    members = list(
-        Membership.objects.filter(bloc_year=bloc_year)
-        .order_by("unit__name")
-        .values_list("unit_id", "unit__name")
-    )
-    sheets = {
-        row[1]: row
-        for row in ScoreSheet.objects.filter(bloc_year=bloc_year).values_list(
-            "pk", "unit_id", "self_submitted_at", "cross_submitted_at"
-        )
-    }
-    cells: dict[tuple[int, int], tuple] = {}
-    for unit_id, criterion_id, text, version, has_comment in (
-        ScoreValue.objects.filter(sheet__bloc_year=bloc_year, stage=stage)
-        .annotate(text=Cast("value", output_field=CharField()), noted=~Q(comment=""))
-        .values_list("sheet__unit_id", "criterion_id", "text", "version", "noted")
-    ):
-        cells[(unit_id, criterion_id)] = (text, version, has_comment)
-    submitted_index = {Stage.SELF: 2, Stage.CROSS: 3}.get(stage)
-    rows = []
+    of the stage. Queries: table with its criteria, members with their sheets, values
+    (constant). Values are read as text (no Decimal or model objects for hundreds of cells;
+    one Decimal per distinct value); totals still come from scoring.totals."""
+    sql = _grid_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql["table"], [bloc_year.pk, bloc_year.bloc.province_id, bloc_year.year])
+        table_rows = cursor.fetchall()
+        # At most one own and one shared table (unique constraints); the own one comes
+        # first and wins, as in services.criteria_table_for_bloc_year.
+        if not table_rows:
+            return {"table": None}
+        table_id, table_name, bonus_text, penalty_text = table_rows[0][:4]
+        bonus_cap, penalty_cap = _decimal(bonus_text), _decimal(penalty_text)
+        criteria = [
+            GridCriterion(r[4], r[5], r[6], r[7], _decimal(r[8]), r[9], r[10])
+            for r in table_rows
+            if r[0] == table_id and r[4] is not None
+        ]
+        cursor.execute(sql["members"], [bloc_year.pk])
+        members = cursor.fetchall()
+        cursor.execute(sql["values"], [stage, bloc_year.pk])
+        values = cursor.fetchall()
+    submitted_index = {Stage.SELF: 3, Stage.CROSS: 4}.get(stage)
+    by_sheet: dict[Any, dict[int, tuple]] = {}
+    for sheet_id, criterion_id, text, version, has_comment in values:
+        by_sheet.setdefault(sheet_id, {})[criterion_id] = (text, version, has_comment)
+    # A row's JSON is a function of the table (criteria and caps) and of the row's own
+    # data, which together are its key: rows whose data a save did not change are reused.
+    table_key = (tuple(criteria), bonus_cap, penalty_cap)
+    table_number = _GRID_TABLES.get(table_key)
+    if table_number is None:
+        if len(_GRID_TABLES) >= 256:
+            _GRID_TABLES.clear()
+        table_number = _GRID_TABLES[table_key] = next(_GRID_TABLE_NUMBERS)
+    pks = [c.pk for c in criteria]
     empty = (None, 0, False)
-    for unit_id, unit_name in members:
-        sheet = sheets.get(unit_id)
-        submitted = bool(sheet and submitted_index and sheet[submitted_index])
-        values = {}
-        row_cells = []
-        for c in criteria:
-            text, version, has_comment = cells.get((unit_id, c.pk), empty)
-            if text is not None:
-                values[c.pk] = Decimal(text)
-            row_cells.append([_text_points(text), version, 1 if has_comment else 0])
-        totals = sheet_totals(
-            criteria=criteria,
-            values=values,
-            bonus_cap=table.bonus_cap,
-            penalty_cap=table.penalty_cap,
+    no_cells: dict[int, tuple] = {}
+    seen: dict[tuple, tuple[str, Decimal | None]] = {}
+    rows = []
+    for member in members:
+        unit_id, unit_name, sheet_id = member[:3]
+        # "submitted_at IS NOT NULL" is false when the member has no sheet yet.
+        submitted = bool(submitted_index and member[submitted_index])
+        cells = by_sheet.get(sheet_id, no_cells)
+        row_key = (
+            table_number,
+            unit_id,
+            unit_name,
+            sheet_id,
+            submitted,
+            tuple([cells.get(pk, empty) for pk in pks]),
         )
-        row = {
-            "unit": unit_id,
-            "name": unit_name,
-            "sheet": sheet[0] if sheet else None,
-            "submitted": submitted,
-            "cells": row_cells,
-            "totals": totals_payload(totals),
-        }
-        rows.append((unit_id, submitted, _json(row)))
+        row_json = _GRID_ROWS.get(row_key)
+        if row_json is None:
+            if len(_GRID_ROWS) >= _GRID_ROWS_MAX:
+                _GRID_ROWS.clear()
+            row_json = _GRID_ROWS[row_key] = _grid_row_json(
+                row_key, criteria, bonus_cap, penalty_cap, seen
+            )
+        rows.append((unit_id, submitted, row_json))
     head = {
         "stage": stage,
-        "bonusCap": str(table.bonus_cap),
-        "penaltyCap": str(table.penalty_cap),
+        "bonusCap": str(bonus_cap),
+        "penaltyCap": str(penalty_cap),
         "criteria": [
             {
                 "id": c.pk,
@@ -278,10 +376,10 @@ def _grid_shared(*, bloc_year: BlocYear, stage: str) -> dict:
     }
     return {
         "table": {
-            "pk": table.pk,
-            "name": table.name,
-            "bonus_cap": table.bonus_cap,
-            "penalty_cap": table.penalty_cap,
+            "pk": table_id,
+            "name": table_name,
+            "bonus_cap": bonus_cap,
+            "penalty_cap": penalty_cap,
         },
         "head": _json(head),
         "rows": rows,
@@ -298,10 +396,13 @@ _GRID_SHARED_MAX = 256
 
 
 def grid_cache_clear() -> None:
-    from .views import _GRID_BODIES
+    from .views import _GRID_BODIES, _GRID_FRAMES
 
     _GRID_SHARED.clear()
+    _GRID_TABLES.clear()
+    _GRID_ROWS.clear()
     _GRID_BODIES.clear()
+    _GRID_FRAMES.clear()
 
 
 def grid_data(*, user: Any, bloc_year: BlocYear, stage: str) -> dict:
