@@ -77,6 +77,9 @@ def test_roster_pdf_reads_as_vietnamese_in_nd30_layout(rendered, world):
     ]:
         assert expected in text, expected
     assert "Sở Văn hóa và Thể thao" not in text  # not a member
+    # No template source leaks into the document (a multi-line {# #} once did).
+    for leak in ("{#", "#}", "{%", "{{", "}}"):
+        assert leak not in text, leak
     # Head first, then deputy: the roster order of an official list.
     assert text.index("Ban Quản lý Khu kinh tế") < text.index("Sở Giao thông vận tải")
     assert "Quảng Bình, ngày" in text

@@ -52,7 +52,10 @@ def pdf_text(data: bytes) -> str:
         check=True,
         timeout=30,
     ).stdout.decode()
-    return " ".join(unicodedata.normalize("NFC", out).split())
+    text = " ".join(unicodedata.normalize("NFC", out).split())
+    for leak in ("{#", "#}", "{%", "{{"):  # no template source in the document
+        assert leak not in text, leak
+    return text
 
 
 @pytest.fixture

@@ -391,6 +391,8 @@ def test_scoreboard_pdf_through_the_document_pipeline(
             text=True,
         ).stdout.split()
     )
+    for leak in ("{#", "#}", "{%", "{{"):  # no template source in the document
+        assert leak not in text, leak
     for expected in (
         "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
