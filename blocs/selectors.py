@@ -4,8 +4,7 @@ place: 404 when the object does not exist, PermissionDenied when the user may no
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from core.permissions import (
@@ -15,27 +14,21 @@ from core.permissions import (
     can_view_unit,
     user_scopes,
 )
+from core.selectors import object_get_or_404
 
 from .models import Bloc, BlocYear, Membership, Province, Unit
 
 
-def _get_or_404(qs: QuerySet, pk: Any, message: str) -> Any:
-    try:
-        return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise Http404(message) from None
-
-
 def province_get_for_user(*, user: Any, province_id: Any) -> Province:
-    province = _get_or_404(Province.objects.all(), province_id, _("Không tìm thấy tỉnh."))
+    province = object_get_or_404(Province.objects.all(), _("Không tìm thấy tỉnh."), pk=province_id)
     if not can_view_province(user, province):
         raise PermissionDenied(_("Bạn không có quyền xem tỉnh này."))
     return province
 
 
 def bloc_get_for_user(*, user: Any, bloc_id: Any) -> Bloc:
-    bloc = _get_or_404(
-        Bloc.objects.select_related("province"), bloc_id, _("Không tìm thấy khối thi đua.")
+    bloc = object_get_or_404(
+        Bloc.objects.select_related("province"), _("Không tìm thấy khối thi đua."), pk=bloc_id
     )
     if not can_view_bloc(user, bloc):
         raise PermissionDenied(_("Bạn không có quyền xem khối thi đua này."))
@@ -44,10 +37,10 @@ def bloc_get_for_user(*, user: Any, bloc_id: Any) -> Bloc:
 
 def bloc_year_get_for_user(*, user: Any, bloc_year_id: Any, manage: bool = False) -> BlocYear:
     """`manage=True` asks for secretariat rights on this bloc-year, not only read access."""
-    bloc_year = _get_or_404(
+    bloc_year = object_get_or_404(
         BlocYear.objects.select_related("bloc__province"),
-        bloc_year_id,
         _("Không tìm thấy năm thi đua của khối."),
+        pk=bloc_year_id,
     )
     allowed = (
         can_manage_bloc_year(user, bloc_year) if manage else can_view_bloc(user, bloc_year.bloc)
@@ -58,8 +51,10 @@ def bloc_year_get_for_user(*, user: Any, bloc_year_id: Any, manage: bool = False
 
 
 def unit_get_for_user(*, user: Any, unit_id: Any) -> Unit:
-    unit = _get_or_404(
-        Unit.objects.select_related("province", "successor"), unit_id, _("Không tìm thấy đơn vị.")
+    unit = object_get_or_404(
+        Unit.objects.select_related("province", "successor"),
+        _("Không tìm thấy đơn vị."),
+        pk=unit_id,
     )
     if not can_view_unit(user, unit):
         raise PermissionDenied(_("Bạn không có quyền xem đơn vị này."))

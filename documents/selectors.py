@@ -1,22 +1,21 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.permissions import can_manage_bloc_year, can_view_bloc
+from core.selectors import object_get_or_404
 
 from .models import DocumentJob
 
 
 def document_job_get_for_user(*, user: Any, job_id: Any, manage: bool = False) -> DocumentJob:
     """Anyone who can see the bloc sees its documents; retrying needs secretariat rights."""
-    try:
-        job = DocumentJob.objects.select_related("bloc_year__bloc__province", "requested_by").get(
-            pk=job_id
-        )
-    except (DocumentJob.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Không tìm thấy văn bản.")) from None
+    job = object_get_or_404(
+        DocumentJob.objects.select_related("bloc_year__bloc__province", "requested_by"),
+        _("Không tìm thấy văn bản."),
+        pk=job_id,
+    )
     allowed = (
         can_manage_bloc_year(user, job.bloc_year)
         if manage

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, Membership, Unit
+from core.selectors import object_get_or_404
 
 from . import services
 from .models import Commitment, Pledge, PledgeVersion, Signature, UnitTarget
@@ -24,10 +24,11 @@ from .permissions import (
 
 
 def bloc_year_get_for_user(*, user: Any, bloc_year_id: Any, manage: bool = False) -> BlocYear:
-    try:
-        bloc_year = BlocYear.objects.select_related("bloc__province").get(pk=bloc_year_id)
-    except (BlocYear.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Không tìm thấy năm thi đua của khối.")) from None
+    bloc_year = object_get_or_404(
+        BlocYear.objects.select_related("bloc__province"),
+        _("Không tìm thấy năm thi đua của khối."),
+        pk=bloc_year_id,
+    )
     allowed = can_manage_pledge(user, bloc_year) if manage else can_view_pledge(user, bloc_year)
     if not allowed:
         raise PermissionDenied(_("Bạn không có quyền với giao ước của năm thi đua này."))
@@ -53,24 +54,25 @@ def versions_for(*, bloc_year: BlocYear) -> list[PledgeVersion]:
 
 
 def version_get_for_user(*, user: Any, version_id: Any) -> PledgeVersion:
-    try:
-        version = PledgeVersion.objects.select_related(
+    version = object_get_or_404(
+        PledgeVersion.objects.select_related(
             "pledge__bloc_year__bloc__province", "previous", "created_by", "opened_by"
-        ).get(pk=version_id)
-    except (PledgeVersion.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Không tìm thấy phiên bản giao ước.")) from None
+        ),
+        _("Không tìm thấy phiên bản giao ước."),
+        pk=version_id,
+    )
     if not can_view_pledge(user, version.pledge.bloc_year):
         raise PermissionDenied(_("Bạn không có quyền xem giao ước này."))
     return version
 
 
 def member_unit_get(*, bloc_year: BlocYear, unit_id: Any) -> Unit:
-    try:
-        membership = Membership.objects.select_related("unit").get(
-            bloc_year=bloc_year, unit_id=unit_id
-        )
-    except (Membership.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Đơn vị không phải thành viên của khối trong năm này.")) from None
+    membership = object_get_or_404(
+        Membership.objects.select_related("unit"),
+        _("Đơn vị không phải thành viên của khối trong năm này."),
+        bloc_year=bloc_year,
+        unit_id=unit_id,
+    )
     return membership.unit
 
 

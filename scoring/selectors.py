@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import Bloc, BlocYear, Membership, Unit
 from blocs.selectors import bloc_year_get_for_user
+from core.selectors import object_get_or_404
 from rules.selectors import rule_set_for
 
 from . import permissions as perms
@@ -101,10 +102,11 @@ def grid_bloc_year_get(*, user: Any, bloc_year_id: Any, stage: str) -> BlocYear:
 def criteria_table_get_for_user(*, user: Any, table_id: Any) -> CriteriaTable:
     from core.permissions import user_scopes
 
-    try:
-        table = CriteriaTable.objects.select_related("province", "bloc_year__bloc").get(pk=table_id)
-    except (CriteriaTable.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Không tìm thấy bảng chấm điểm.")) from None
+    table = object_get_or_404(
+        CriteriaTable.objects.select_related("province", "bloc_year__bloc"),
+        _("Không tìm thấy bảng chấm điểm."),
+        pk=table_id,
+    )
     if table.bloc_year is not None:
         allowed = perms.can_view_scoreboard(user, table.bloc_year)
     else:
@@ -142,24 +144,24 @@ def scoring_state(bloc_year: BlocYear) -> ScoringYear:
 
 
 def sheet_get_for_user(*, user: Any, sheet_id: Any) -> ScoreSheet:
-    try:
-        sheet = ScoreSheet.objects.select_related("bloc_year__bloc__province", "unit").get(
-            pk=sheet_id
-        )
-    except (ScoreSheet.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Không tìm thấy phiếu chấm điểm.")) from None
+    sheet = object_get_or_404(
+        ScoreSheet.objects.select_related("bloc_year__bloc__province", "unit"),
+        _("Không tìm thấy phiếu chấm điểm."),
+        pk=sheet_id,
+    )
     if not perms.can_view_sheet(user, sheet):
         raise PermissionDenied(_("Bạn không có quyền xem phiếu chấm điểm này."))
     return sheet
 
 
 def evidence_get_for_user(*, user: Any, evidence_id: Any) -> Evidence:
-    try:
-        evidence = Evidence.objects.select_related(
+    evidence = object_get_or_404(
+        Evidence.objects.select_related(
             "score_value__sheet__bloc_year__bloc", "score_value__sheet__unit"
-        ).get(pk=evidence_id)
-    except (Evidence.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Không tìm thấy minh chứng.")) from None
+        ),
+        _("Không tìm thấy minh chứng."),
+        pk=evidence_id,
+    )
     if not perms.can_view_sheet(user, evidence.score_value.sheet):
         raise PermissionDenied(_("Bạn không có quyền xem minh chứng này."))
     return evidence
@@ -631,10 +633,9 @@ def sheet_detail(*, user: Any, sheet: ScoreSheet) -> dict:
 
 def cell_history(*, sheet: ScoreSheet, criterion_id: Any) -> tuple[Criterion, list[ScoreChange]]:
     table = criteria_table_for_bloc_year(bloc_year=sheet.bloc_year)
-    try:
-        criterion = Criterion.objects.get(pk=criterion_id, table=table)
-    except (Criterion.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Không tìm thấy tiêu chí.")) from None
+    criterion = object_get_or_404(
+        Criterion.objects, _("Không tìm thấy tiêu chí."), pk=criterion_id, table=table
+    )
     changes = list(
         ScoreChange.objects.filter(score_value__sheet=sheet, score_value__criterion=criterion)
         .select_related("changed_by")
