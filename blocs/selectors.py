@@ -128,6 +128,20 @@ def unit_memberships(*, units: list[Unit]) -> list[Membership]:
     )
 
 
+def unit_history_for_user(*, user: Any, unit: Unit) -> dict[str, Any]:
+    """A unit's renames and merges and every bloc-year it (or a unit it came from) was a
+    member of; `visible_blocs` are the blocs this user may open from that list."""
+    predecessors, successors = unit_lineage(unit=unit)
+    memberships = unit_memberships(units=[unit, *predecessors])
+    blocs = {m.bloc_year.bloc_id: m.bloc_year.bloc for m in memberships}
+    return {
+        "predecessors": predecessors,
+        "successors": successors,
+        "memberships": memberships,
+        "visible_blocs": {pk for pk, bloc in blocs.items() if can_view_bloc(user, bloc)},
+    }
+
+
 def dashboard_for_user(*, user: Any) -> dict[str, Any]:
     """What each role sees first. Sections are empty for roles the user does not hold."""
     from documents.models import DocumentJob

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from core.permissions import access_rule, can_manage_bloc_year, can_view_bloc
+from core.permissions import access_rule, can_manage_bloc_year
 from documents.selectors import document_jobs_for_bloc_year
 
 from . import selectors
@@ -45,18 +45,8 @@ def bloc_year_detail(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
 @require_GET
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(user=request.user, unit_id=unit_id)
-    predecessors, successors = selectors.unit_lineage(unit=unit)
-    memberships = selectors.unit_memberships(units=[unit, *predecessors])
-    blocs = {m.bloc_year.bloc_id: m.bloc_year.bloc for m in memberships}
-    visible_blocs = {pk for pk, bloc in blocs.items() if can_view_bloc(request.user, bloc)}
     return render(
         request,
         "blocs/unit_detail.html",
-        {
-            "unit": unit,
-            "predecessors": predecessors,
-            "successors": successors,
-            "memberships": memberships,
-            "visible_blocs": visible_blocs,
-        },
+        {"unit": unit, **selectors.unit_history_for_user(user=request.user, unit=unit)},
     )
