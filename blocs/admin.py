@@ -69,6 +69,8 @@ class BlocYearAdmin(admin.ModelAdmin):
     list_display = ["bloc", "year", "status"]
     list_filter = ["status", "bloc__province", "year"]
     search_fields = ["bloc__name"]
+    # The year's state machine is driven by the services of blocs/cycle.py only.
+    readonly_fields = ["status"]
     inlines = [MembershipInline]
 
 

@@ -133,6 +133,23 @@ class BlocYear(models.Model):
                 name="bloc_year_year_range",
                 violation_error_message=_("Năm không hợp lệ."),
             ),
+            # Only the services of blocs/cycle.py move it, along DESIGN.md §3.
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "setup",
+                        "pledging",
+                        "in_progress",
+                        "scoring",
+                        "voting",
+                        "proposed",
+                        "reviewed",
+                        "closed",
+                    ]
+                ),
+                name="bloc_year_status_valid",
+                violation_error_message=_("Trạng thái năm thi đua không hợp lệ."),
+            ),
         ]
 
     def __str__(self) -> str:

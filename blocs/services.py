@@ -96,9 +96,9 @@ def bloc_year_create(
     members: Iterable[Unit],
     head: Unit | None = None,
     deputy: Unit | None = None,
-    status: str = BlocYear.Status.SETUP,
     actor: Any = None,
 ) -> BlocYear:
+    """A new bloc-year, in setup: its status moves only through blocs.cycle."""
     members = list(members)
     if not members:
         raise ValidationError({"members": _("Khối phải có ít nhất một đơn vị thành viên.")})
@@ -111,7 +111,7 @@ def bloc_year_create(
             {"members": _("Không thể thêm đơn vị đã ngừng hoạt động (đã có đơn vị kế thừa).")}
         )
     _check_leadership(members=members, head=head, deputy=deputy)
-    bloc_year = BlocYear(bloc=bloc, year=year, status=status)
+    bloc_year = BlocYear(bloc=bloc, year=year)
     bloc_year.full_clean()
     bloc_year.save()
     roles = {}

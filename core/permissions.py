@@ -132,3 +132,44 @@ def can_view_unit(user: Any, unit: Unit) -> bool:
         | Q(bloc_year__bloc__years__memberships__unit_id__in=s.unit_ids),
         unit=unit,
     ).exists()
+
+
+# --- The year's cycle and its set-up (blocs/cycle.py, blocs/setup.py) -------------------------
+
+
+def can_take_step(user: Any, bloc_year: BlocYear, who: str) -> bool:
+    """May `user` take a step of the year's cycle whose "who" (DESIGN.md §3) is `who`:
+    "secretariat" (the bloc-year's secretariat), "board" (the province's board) or
+    "board_or_secretariat"? Administrators take every step."""
+    s = user_scopes(user)
+    secretariat = bloc_year.pk in s.secretariat_bloc_year_ids
+    board = bloc_year.bloc.province_id in s.board_province_ids
+    if s.is_admin:
+        return True
+    if who == "secretariat":
+        return secretariat
+    if who == "board":
+        return board
+    if who == "board_or_secretariat":
+        return board or secretariat
+    return False
+
+
+def can_set_up_bloc_year(user: Any, bloc_year: BlocYear) -> bool:
+    """Members, head and deputy, the secretariat, next year: the bloc-year's secretariat,
+    the board of the province, administrators."""
+    return can_manage_bloc_year(user, bloc_year)
+
+
+def can_manage_registry(user: Any, province: Province) -> bool:
+    """Units and their successions, blocs, users and their roles in a province: the board
+    of the province and administrators."""
+    s = user_scopes(user)
+    return s.is_admin or province.pk in s.board_province_ids
+
+
+def can_create_bloc_year(user: Any, bloc: Bloc, latest: BlocYear | None) -> bool:
+    """A new year of a bloc: whoever sets up its latest year, or the registry's managers."""
+    if latest is not None and can_set_up_bloc_year(user, latest):
+        return True
+    return can_manage_registry(user, bloc.province)

@@ -184,6 +184,7 @@ def _record(
     deadline: dt.date,
     signing_at: dt.datetime,
     signed: list[str],
+    source: str,
     without_account: frozenset[str] = frozenset(),
 ) -> list[tuple[str, str]]:
     accounts = []
@@ -208,7 +209,15 @@ def _record(
         services.unit_targets_save(
             version=version, unit=unit, targets=_targets(short, bloc_year.year), actor=actor
         )
-    services.pledge_open(version=version, deadline=deadline, actor=actor, _historical_at=opened_at)
+    # Opening moves the year to pledging (blocs.cycle); the seed report is the source of
+    # what it does not name (the head or deputy of the year).
+    services.pledge_open(
+        version=version,
+        deadline=deadline,
+        actor=actor,
+        _historical_at=opened_at,
+        _historical_source=source,
+    )
     for i, short in enumerate(signed):
         services.pledge_sign(
             version=version,
@@ -242,6 +251,7 @@ def demo_load() -> list[tuple[str, str]]:
             deadline=dt.date(2021, 1, 28),
             signing_at=dt.datetime(2021, 1, 28, 15, 0, tzinfo=VN),
             signed=[short for short, _name in DL_UNITS],
+            source="seeds/004",
         )
     qb = _bloc_year("quang-binh", QB_BLOC, 2020)
     if qb is not None:
@@ -260,6 +270,7 @@ def demo_load() -> list[tuple[str, str]]:
             deadline=timezone.localdate() + dt.timedelta(days=14),
             signing_at=dt.datetime(2020, 1, 13, 9, 30, tzinfo=VN),
             signed=QB_SIGNED,
+            source="seeds/000",
             # Its leader is the demo account `lanhdao` (blocs.demo).
             without_account=frozenset({"bqlkkt"}),
         )

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from blocs import cycle
 from blocs.models import BlocYear, Membership, RoleAssignment, Unit
 from core.services import audit_event_record
 from rules.selectors import rule_set_for
@@ -230,6 +231,9 @@ def pledge_create(
 ) -> PledgeVersion:
     """Start the bloc-year's pledge with a first draft version."""
     bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
+    cycle.bloc_year_require(
+        bloc_year=bloc_year, allowed=cycle.PLEDGE_DRAFTING, work=_("soạn giao ước")
+    )
     if Pledge.objects.filter(bloc_year=bloc_year).exists():
         raise ValidationError(_("Năm thi đua này đã có giao ước."))
     pledge = Pledge.objects.create(bloc_year=bloc_year, created_by=_user(actor))
@@ -263,6 +267,11 @@ def pledge_draft_save(
     version = _lock_version(version)
     if version.is_frozen:
         raise _frozen_error(version)
+    cycle.bloc_year_require(
+        bloc_year=version.pledge.bloc_year_id,
+        allowed=cycle.PLEDGE_DRAFTING,
+        work=_("sửa dự thảo giao ước"),
+    )
     version.title = clean_text(title)
     version.preamble = clean_text(preamble)
     version.full_clean()
@@ -294,6 +303,9 @@ def unit_targets_save(
     if version.is_frozen:
         raise _frozen_error(version)
     bloc_year = version.pledge.bloc_year
+    cycle.bloc_year_require(
+        bloc_year=bloc_year, allowed=cycle.PLEDGE_DRAFTING, work=_("đăng ký chỉ tiêu")
+    )
     if not Membership.objects.filter(bloc_year=bloc_year, unit=unit).exists():
         raise ValidationError(_("Đơn vị không phải thành viên của khối trong năm này."))
     rows = []
@@ -337,12 +349,20 @@ def pledge_open(
     deadline: dt.date,
     actor: Any,
     _historical_at: dt.datetime | None = None,
+    _historical_source: str = "",
 ) -> PledgeVersion:
     """Freeze the draft and open it for signing until `deadline` (inclusive, local date).
+    The first opening moves the year from setup to pledging (blocs.cycle), whose
+    preconditions (members, head and deputy) are checked in this transaction.
 
-    `_historical_at` is internal: only the demo loader (recording a past meeting) passes it;
-    views never do."""
+    `_historical_at` and `_historical_source` are internal: only the demo loader (recording
+    a past meeting, from a seed report) passes them; views never do."""
     version = _lock_version(version)
+    year_status = cycle.bloc_year_require(
+        bloc_year=version.pledge.bloc_year_id,
+        allowed=cycle.PLEDGE_DRAFTING,
+        work=_("mở ký giao ước"),
+    )
     if version.status != PledgeVersion.Status.DRAFT:
         raise ValidationError(_("Chỉ mở ký được phiên bản đang là dự thảo."))
     now = _historical_at or timezone.now()
@@ -370,6 +390,12 @@ def pledge_open(
         target=version,
         data={"deadline": deadline.isoformat()},
     )
+    if year_status == BlocYear.Status.SETUP:
+        cycle.bloc_year_open_pledging(
+            bloc_year=version.pledge.bloc_year,
+            actor=actor,
+            _historical_source=_historical_source,
+        )
     if _historical_at is None:
         _notify_open(version=version, units=units)
     return version
@@ -478,6 +504,9 @@ def pledge_sign(
         )
     if version.status != PledgeVersion.Status.OPEN:
         raise ValidationError(_("Phiên bản giao ước này chưa được mở để ký."))
+    cycle.bloc_year_require(
+        bloc_year=bloc_year, allowed=[BlocYear.Status.PLEDGING], work=_("ký giao ước")
+    )
     if Signature.objects.filter(version=version, unit=unit).exists():
         raise ValidationError(_("Đơn vị đã ký phiên bản giao ước này."))
     now = _historical_at or timezone.now()
@@ -518,7 +547,8 @@ def pledge_sign(
     except IntegrityError:
         raise ValidationError(_("Đơn vị đã ký phiên bản giao ước này.")) from None
     signed_units = set(Signature.objects.filter(version=version).values_list("unit_id", flat=True))
-    if all(u.pk in signed_units for u in _member_units(bloc_year)):
+    fully_signed = all(u.pk in signed_units for u in _member_units(bloc_year))
+    if fully_signed:
         version.status = PledgeVersion.Status.SIGNED
         version.save(update_fields=["status"])
     audit_event_record(
@@ -527,19 +557,31 @@ def pledge_sign(
         target=signature,
         data={"version": version.pk, "unit": unit.pk, "content_hash": content_hash},
     )
+    if fully_signed:
+        # Every member has signed the current version: the year is under way (§3).
+        cycle.bloc_year_start(bloc_year=bloc_year, actor=user)
     return signature
 
 
 @transaction.atomic
 def pledge_amend(*, version: PledgeVersion, reason: str, actor: Any) -> PledgeVersion:
     """Start an amendment: a new draft copying the current content; the old version is
-    superseded and its signatures are void (they stay readable and verifiable)."""
+    superseded and its signatures are void (they stay readable and verifiable). A year
+    already under way goes back to pledging (blocs.cycle) with the amendment's reason;
+    once scoring has begun the pledge is no longer amended."""
     version = _lock_version(version)
+    year_status = cycle.bloc_year_require(
+        bloc_year=version.pledge.bloc_year_id,
+        allowed=[*cycle.PLEDGE_DRAFTING, BlocYear.Status.IN_PROGRESS],
+        work=_("sửa đổi giao ước"),
+    )
     if version.status not in (PledgeVersion.Status.OPEN, PledgeVersion.Status.SIGNED):
         raise ValidationError(_("Chỉ sửa đổi được giao ước đã mở ký hoặc đã ký đủ."))
     reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Hãy ghi lý do sửa đổi.")})
+    if year_status == BlocYear.Status.IN_PROGRESS:
+        cycle.bloc_year_step_back(bloc_year=version.pledge.bloc_year, reason=reason, actor=actor)
     version.status = PledgeVersion.Status.SUPERSEDED
     version.save(update_fields=["status"])
     new = PledgeVersion(
@@ -598,7 +640,9 @@ def pledge_reminders_send(
     others still go. The e-mails are in the site's language (settings.LANGUAGE_CODE)."""
     today = today or timezone.localdate()
     versions = PledgeVersion.objects.filter(
-        status=PledgeVersion.Status.OPEN, deadline__gte=today
+        status=PledgeVersion.Status.OPEN,
+        deadline__gte=today,
+        pledge__bloc_year__status=BlocYear.Status.PLEDGING,  # signing not closed
     ).select_related("pledge__bloc_year__bloc")
     if version is not None:
         versions = versions.filter(pk=version.pk)

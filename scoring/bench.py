@@ -29,6 +29,7 @@ LIMIT_RATIO = 1.5
 def build(*, units: int, criteria: int, tag: str):
     from django.contrib.auth import get_user_model
 
+    from blocs import cycle
     from blocs import services as bloc_services
     from blocs.models import Province, RoleAssignment
 
@@ -79,6 +80,13 @@ def build(*, units: int, criteria: int, tag: str):
         bonus_cap=Decimal(3),
         penalty_cap=Decimal(2),
     )
+    # Scores are entered in the year's scoring step (blocs.cycle); the pledge is not part
+    # of what is measured, so signing is recorded as closed without one.
+    cycle.bloc_year_open_pledging(bloc_year=bloc_year, actor=None, _historical_source="bench")
+    cycle.bloc_year_start(
+        bloc_year=bloc_year, actor=None, close_signing=True, _historical_source="bench"
+    )
+    cycle.bloc_year_open_scoring(bloc_year=bloc_year, actor=None)
     cells = [
         services.CellInput(u.pk, c.pk, 0, "1,5") for u in members for c in table.criteria.all()
     ]

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from blocs import cycle
 from blocs.demo import QB_BLOC
 from blocs.models import BlocYear, Unit
 
@@ -214,6 +215,9 @@ def demo_load() -> list[tuple[str, str]]:
             penalty_cap=Decimal("5"),
             actor=admin,
         )
+    if by2019.status == BlocYear.Status.IN_PROGRESS:
+        # The table is fixed and scoring opens (blocs.cycle); the scores are then entered.
+        cycle.bloc_year_open_scoring(bloc_year=by2019, actor=admin)
     state = ScoringYear.objects.filter(bloc_year=by2019).first()
     if state is None or not state.locked:
         if not ScoreValue.objects.filter(sheet__bloc_year=by2019).exists():

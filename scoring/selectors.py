@@ -435,7 +435,10 @@ def grid_data(*, user: Any, bloc_year: BlocYear, stage: str) -> dict:
     rows = []
     signature = []
     any_editable = False
-    editor = perms.stage_editor(user, bloc_year, stage, locked)
+    # Values are entered only in the year's scoring step (blocs.cycle).
+    editor = perms.stage_editor(
+        user, bloc_year, stage, locked or bloc_year.status != BlocYear.Status.SCORING
+    )
     for unit_id, submitted, row_json in shared["rows"]:
         if unit_id in visible:
             editable = editor(unit_id, submitted)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blocs import cycle
 from blocs.models import BlocYear, Membership
 from core.services import audit_event_record
 
@@ -143,7 +144,13 @@ def criteria_table_create(
         existing = CriteriaTable.objects.select_for_update().filter(
             province=province, year=year, bloc_year__isnull=True
         )
+    if bloc_year is not None:
+        cycle.bloc_year_require(
+            bloc_year=bloc_year, allowed=cycle.BEFORE_SCORING, work=_("thay đổi bảng chấm điểm")
+        )
     old = existing.first()
+    if old is not None and bloc_year is None:
+        _shared_table_not_fixed(province=province, year=year)
     if old is not None:
         if not replace:
             raise ValidationError(_("Đã có bảng chấm điểm cho phạm vi này."))
@@ -202,6 +209,19 @@ def criteria_table_create(
         data={"criteria": len(criteria), "copied_from": copied_from.pk if copied_from else None},
     )
     return table
+
+
+def _shared_table_not_fixed(*, province: Any, year: int) -> None:
+    """A province's shared table is fixed once a bloc-year using it has begun scoring."""
+    fixed = (
+        BlocYear.objects.filter(bloc__province=province, year=year)
+        .exclude(status__in=cycle.BEFORE_SCORING)
+        .exclude(pk__in=CriteriaTable.objects.filter(bloc_year__isnull=False).values("bloc_year"))
+    )
+    if fixed.exists():
+        raise ValidationError(
+            _("Bảng chấm điểm dùng chung đã được chốt: có khối đã bắt đầu chấm điểm theo bảng này.")
+        )
 
 
 def criteria_table_spec(table: CriteriaTable) -> list[dict]:
@@ -350,6 +370,9 @@ def scores_save(
         raise ValidationError(_("Bước chấm không hợp lệ."))
     if not cells:
         return SaveResult()
+    cycle.bloc_year_require(
+        bloc_year=bloc_year, allowed=[BlocYear.Status.SCORING], work=_("nhập điểm")
+    )
     table = criteria_table_for_bloc_year(bloc_year=bloc_year)
     if table is None:
         raise ValidationError(_("Khối chưa có bảng chấm điểm cho năm này."))
@@ -572,6 +595,9 @@ def score_stage_submit(*, sheet: ScoreSheet, stage: str, actor: Any) -> ScoreShe
         raise ValidationError(_("Bước chấm không hợp lệ."))
     if not can_submit_stage(actor, sheet, stage):
         raise PermissionDenied(_("Bạn không có quyền nộp bước chấm này."))
+    cycle.bloc_year_require(
+        bloc_year=sheet.bloc_year, allowed=[BlocYear.Status.SCORING], work=_("nộp phiếu chấm")
+    )
     state = ScoringYear.objects.filter(bloc_year=sheet.bloc_year).first()
     if state is not None and state.locked:
         raise ValidationError(_("Điểm của năm thi đua này đã khóa sau thẩm định."))
@@ -627,6 +653,11 @@ def score_stage_return(*, sheet: ScoreSheet, stage: str, reason: str, actor: Any
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise ValidationError({"reason": _("Cần nêu lý do trả lại (ít nhất 5 ký tự).")})
+    cycle.bloc_year_require(
+        bloc_year=sheet.bloc_year_id,
+        allowed=[BlocYear.Status.SCORING],
+        work=_("trả lại phiếu chấm"),
+    )
     state = ScoringYear.objects.filter(bloc_year_id=sheet.bloc_year_id).first()
     if state is not None and state.locked:
         raise ValidationError(_("Điểm của năm thi đua này đã khóa sau thẩm định."))
@@ -690,6 +721,9 @@ def scoring_verify(*, bloc_year: BlocYear, actor: Any) -> ScoringYear:
 
     if not can_verify(actor, bloc_year):
         raise PermissionDenied(_("Chỉ Ban Thi đua - Khen thưởng của tỉnh được thẩm định."))
+    cycle.bloc_year_require(
+        bloc_year=bloc_year, allowed=[BlocYear.Status.SCORING], work=_("thẩm định và khóa điểm")
+    )
     list(ScoreSheet.objects.select_for_update().filter(bloc_year=bloc_year))
     state, _created = ScoringYear.objects.select_for_update().get_or_create(bloc_year=bloc_year)
     if state.locked:
@@ -726,7 +760,8 @@ def scoring_verify(*, bloc_year: BlocYear, actor: Any) -> ScoringYear:
 @transaction.atomic
 def scoring_reopen(*, bloc_year: BlocYear, reason: str, actor: Any) -> ScoringYear:
     """Re-open locked scores for a correction; the reason is recorded, the old values stay
-    in the history."""
+    in the history. A year that has gone on to voting goes back to scoring (blocs.cycle)
+    with the same reason; after that the scores are no longer re-opened."""
     from .permissions import can_verify
 
     if not can_verify(actor, bloc_year):
@@ -736,9 +771,16 @@ def scoring_reopen(*, bloc_year: BlocYear, reason: str, actor: Any) -> ScoringYe
         raise ValidationError({"reason": _("Cần nêu lý do mở lại (ít nhất 10 ký tự).")})
     if len(reason) > 2000:
         raise ValidationError({"reason": _("Lý do quá dài (tối đa 2000 ký tự).")})
+    year_status = cycle.bloc_year_require(
+        bloc_year=bloc_year,
+        allowed=[BlocYear.Status.SCORING, BlocYear.Status.VOTING],
+        work=_("mở lại điểm đã thẩm định"),
+    )
     state = ScoringYear.objects.select_for_update().filter(bloc_year=bloc_year).first()
     if state is None or not state.locked:
         raise ValidationError(_("Điểm của năm thi đua này chưa bị khóa."))
+    if year_status == BlocYear.Status.VOTING:
+        cycle.bloc_year_step_back(bloc_year=bloc_year, reason=reason, actor=actor)
     state.locked_at = state.locked_by = None
     state.revision = uuid.uuid4().hex
     state.save(update_fields=["locked_at", "locked_by", "revision"])
@@ -784,6 +826,12 @@ def evidence_add(*, sheet: ScoreSheet, criterion: Criterion, upload: Any, actor:
         raise ValidationError({"file": _("Tiêu chí không thuộc bảng chấm điểm của khối.")})
     if sheet.self_submitted_at is not None:
         raise ValidationError({"file": _("Phiếu tự chấm đã nộp nên không thể thêm minh chứng.")})
+    cycle.bloc_year_require(
+        bloc_year=sheet.bloc_year,
+        allowed=[BlocYear.Status.SCORING],
+        work=_("tải minh chứng"),
+        field="file",
+    )
     state = ScoringYear.objects.filter(bloc_year=sheet.bloc_year).first()
     if state is not None and state.locked:
         raise ValidationError({"file": _("Điểm của năm thi đua này đã khóa.")})
@@ -812,6 +860,11 @@ def cross_assignment_set(
     *, bloc_year: BlocYear, pairs: list[tuple[int, int]], actor: Any
 ) -> list[CrossAssignment]:
     """Replace the bloc-year's cross-scoring assignments with (scorer, target) unit pairs."""
+    cycle.bloc_year_require(
+        bloc_year=bloc_year,
+        allowed=[*cycle.BEFORE_SCORING, BlocYear.Status.SCORING],
+        work=_("phân công chấm chéo"),
+    )
     members = set(Membership.objects.filter(bloc_year=bloc_year).values_list("unit_id", flat=True))
     for scorer, target in pairs:
         if scorer == target:

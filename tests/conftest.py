@@ -1,5 +1,6 @@
 """Shared fixtures. Test data is built through the real services, as users would."""
 
+import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass
@@ -7,8 +8,9 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from blocs import services
+from blocs import cycle, services
 from blocs.models import Bloc, BlocYear, Province, RoleAssignment, Unit
 
 PASSWORD = "mat-khau-thu-nghiem-2026"
@@ -122,6 +124,59 @@ def world(db) -> World:
         non_member=non_member,
         users=users,
     )
+
+
+def year_reach(bloc_year: BlocYear, status: str, *, actor=None) -> BlocYear:
+    """Drive `bloc_year` through the cycle's services (blocs.cycle) up to `status`, as its
+    secretariat would: a minimal pledge is drafted and opened if there is none, signing is
+    closed with the missing units recorded, the scoring step needs a table already there.
+    Steps beyond scoring are not driven here."""
+    from pledges import services as pledge_services
+    from pledges.models import Pledge, PledgeVersion
+
+    S = BlocYear.Status
+    order = list(S.values)
+    bloc_year.refresh_from_db()
+    if order.index(bloc_year.status) >= order.index(status):
+        return bloc_year
+    if bloc_year.status == S.SETUP:
+        pledge = Pledge.objects.filter(bloc_year=bloc_year).first()
+        version = (
+            pledge.versions.exclude(status=PledgeVersion.Status.SUPERSEDED).get()
+            if pledge
+            else pledge_services.pledge_create(
+                bloc_year=bloc_year,
+                title=f"Giao ước thi đua năm {bloc_year.year}",
+                commitments=[pledge_services.CommitmentData(text="Hoàn thành nhiệm vụ năm.")],
+                actor=actor,
+            )
+        )
+        if version.status == PledgeVersion.Status.DRAFT:
+            done = set(version.targets.values_list("unit_id", flat=True))
+            for unit in bloc_year.members.exclude(pk__in=done):
+                pledge_services.unit_targets_save(
+                    version=version,
+                    unit=unit,
+                    targets=[pledge_services.TargetData("Giải ngân vốn đầu tư công", 95, "%")],
+                    actor=actor,
+                )
+            pledge_services.pledge_open(
+                version=version, deadline=timezone.localdate() + dt.timedelta(days=30), actor=actor
+            )
+        else:
+            cycle.bloc_year_open_pledging(bloc_year=bloc_year, actor=actor)
+        bloc_year.refresh_from_db()
+    if status == S.PLEDGING:
+        return bloc_year
+    if bloc_year.status == S.PLEDGING:
+        cycle.bloc_year_start(bloc_year=bloc_year, actor=actor, close_signing=True)
+    if status == S.IN_PROGRESS:
+        return bloc_year
+    if bloc_year.status == S.IN_PROGRESS:
+        cycle.bloc_year_open_scoring(bloc_year=bloc_year, actor=actor)
+    if status == S.SCORING:
+        return bloc_year
+    raise NotImplementedError(status)
 
 
 _NOT_RUN: list[tuple[str, str]] = []

@@ -93,7 +93,9 @@ EXPECTED = {
 
 
 # Each app's rows live beside its tests; they are merged here.
-APP_EXPECTATIONS = [scoring_urls, pledges_urls]
+# In this order: the pledge rows open the world's pledge, the scoring rows then take the
+# year on to its scoring step (blocs.cycle).
+APP_EXPECTATIONS = [pledges_urls, scoring_urls]
 for _module in APP_EXPECTATIONS:
     assert not set(_module.EXPECTED) & set(EXPECTED), "duplicate URL rows"
     EXPECTED.update(_module.EXPECTED)

@@ -5,8 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from blocs.models import BlocYear
 from scoring import services
 from scoring.models import Criterion
+
+from ..conftest import year_reach
 
 # Regular criteria: 10 + 10 + 20 + 10 = 50 points; bonus items capped 3 each and 5 per
 # sheet; penalty items capped 2 and 5 each and 4 per sheet.
@@ -47,7 +50,8 @@ TABLE_SPEC = [
 
 @pytest.fixture
 def table(world):
-    return services.criteria_table_create(
+    """The world's table; the world's year is then driven to its scoring step."""
+    table = services.criteria_table_create(
         province=world.province,
         year=2020,
         bloc_year=world.bloc_year,
@@ -56,6 +60,8 @@ def table(world):
         bonus_cap=Decimal("5"),
         penalty_cap=Decimal("4"),
     )
+    year_reach(world.bloc_year, BlocYear.Status.SCORING, actor=world.users["secretariat_here"])
+    return table
 
 
 @pytest.fixture

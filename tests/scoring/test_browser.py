@@ -6,10 +6,13 @@ the scoreboard shows the ranks with a tie."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from blocs import cycle
 from blocs.demo import QB_BLOC
 from blocs.demo import demo_load as blocs_demo_load
 from blocs.models import BlocYear
+from pledges.demo import demo_load as pledges_demo_load
 from scoring.demo import demo_load as scoring_demo_load
 from scoring.models import Criterion, ScoreSheet, ScoreValue, ScoringYear, Stage
 from tests.conftest import needs_chromium
@@ -37,9 +40,18 @@ BAD_UNIT = "Sở Công Thương"  # its 1.1 is pasted as "12O" (a letter O): ref
 
 @pytest.fixture
 def demo2020(transactional_db):
+    """The demo's 2020 is signing its pledge: `thuky` closes signing and opens scoring, as
+    the README's journey does on the bloc-year page."""
     blocs_demo_load()
+    pledges_demo_load()
     scoring_demo_load()
-    return BlocYear.objects.get(bloc__province__code="quang-binh", bloc__name=QB_BLOC, year=2020)
+    bloc_year = BlocYear.objects.get(
+        bloc__province__code="quang-binh", bloc__name=QB_BLOC, year=2020
+    )
+    thuky = get_user_model().objects.get(username="thuky")
+    cycle.bloc_year_start(bloc_year=bloc_year, actor=thuky, close_signing=True)
+    cycle.bloc_year_open_scoring(bloc_year=bloc_year, actor=thuky)
+    return bloc_year
 
 
 def _logout(pg):

@@ -19,7 +19,7 @@ from documents.models import DocumentJob
 from scoring import services
 from scoring.models import CriteriaTable, ScoreValue, ScoringYear, Stage
 
-from ..conftest import needs_pdftotext
+from ..conftest import needs_pdftotext, year_reach
 from .conftest import FULL, save
 
 pytestmark = pytest.mark.django_db
@@ -433,7 +433,9 @@ def _grow(world, units: int, criteria: int):
         bloc_services.unit_create(province=world.province, name=f"Đơn vị thử {units}-{i}")
         for i in range(units)
     ]
-    by = bloc_services.bloc_year_create(bloc=world.bloc, year=2000 + units, members=members)
+    by = bloc_services.bloc_year_create(
+        bloc=world.bloc, year=2000 + units, members=members, head=members[0], deputy=members[1]
+    )
     bloc_services.role_assign(
         user=world.users["secretariat_here"], role="secretariat", bloc_year=by
     )
@@ -452,6 +454,7 @@ def _grow(world, units: int, criteria: int):
     t = services.criteria_table_create(
         province=world.province, year=by.year, bloc_year=by, name="T", groups=spec
     )
+    year_reach(by, "scoring")
     cells = [
         services.CellInput(u.pk, c.pk, 0, "1")
         for u in Unit.objects.filter(pk__in=[m.pk for m in members])

@@ -147,9 +147,11 @@ EXPECTED: dict = {
 
 
 def build_objects(world) -> dict:
+    from blocs.models import BlocYear
     from scoring import services
     from scoring.models import Criterion, ScoreSheet, Stage
 
+    from ..conftest import year_reach
     from .conftest import TABLE_SPEC
 
     table = services.criteria_table_create(
@@ -164,6 +166,8 @@ def build_objects(world) -> dict:
     services.cross_assignment_set(
         bloc_year=world.bloc_year, pairs=[(world.head.pk, world.member.pk)], actor=None
     )
+    # The pledge rows built theirs first (pledging); scores are entered in the scoring step.
+    year_reach(world.bloc_year, BlocYear.Status.SCORING, actor=world.users["secretariat_here"])
     criterion = Criterion.objects.get(table=table, code="1.1")
     services.scores_save(
         bloc_year=world.bloc_year,
