@@ -168,8 +168,15 @@ def dashboard_for_user(*, user: Any) -> dict[str, Any]:
         open_jobs: dict[int, list[DocumentJob]] = {}
         for job in jobs:
             open_jobs.setdefault(job.bloc_year_id, []).append(job)
+        from .cycle_selectors import bloc_year_cycles
+
+        cycles = bloc_year_cycles(user=user, bloc_years=bloc_years)
         data["secretariat"] = [
-            {"bloc_year": by, "pending": _pending_items(by, open_jobs.get(by.pk, []))}
+            {
+                "bloc_year": by,
+                "pending": _pending_items(by, open_jobs.get(by.pk, [])),
+                "cycle": cycles[by.pk],
+            }
             for by in bloc_years
         ]
     if s.unit_ids:

@@ -10,6 +10,7 @@ from core.permissions import RULES
 from documents import services as document_services
 from documents.models import DocumentJob
 
+from .blocs import url_expectations as blocs_urls
 from .pledges import url_expectations as pledges_urls
 from .scoring import url_expectations as scoring_urls
 
@@ -95,7 +96,7 @@ EXPECTED = {
 # Each app's rows live beside its tests; they are merged here.
 # In this order: the pledge rows open the world's pledge, the scoring rows then take the
 # year on to its scoring step (blocs.cycle).
-APP_EXPECTATIONS = [pledges_urls, scoring_urls]
+APP_EXPECTATIONS = [pledges_urls, scoring_urls, blocs_urls]
 for _module in APP_EXPECTATIONS:
     assert not set(_module.EXPECTED) & set(EXPECTED), "duplicate URL rows"
     EXPECTED.update(_module.EXPECTED)
