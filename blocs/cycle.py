@@ -428,9 +428,9 @@ def bloc_year_open_pledging(
     """setup → pledging: members, head and deputy set, the pledge opened for signing (called
     by pledges.services.pledge_open in its transaction).
 
-    `_historical_source` is internal: only the demo loader passes it (the seed report it
-    records), for a past year whose sources do not name what a check needs; the audit row
-    lists what was not recorded. Views never pass it."""
+    `_historical_source` is internal: only the demo loader (the seed report it records) and
+    the benchmark's throwaway data pass it, for a past year whose sources do not name what
+    a check needs; the audit row lists what was not recorded. Views never pass it."""
     return _advance(
         bloc_year=bloc_year,
         target=S.PLEDGING,

@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import can_take_step
-from core.selectors import object_get_or_404
 
 from . import cycle
-from .models import Bloc, BlocYear, Province
+from .models import BlocYear
 from .selectors import province_get_for_user
 
 
@@ -115,12 +114,3 @@ def province_cycles_for_user(*, user: Any, province_id: Any) -> dict[str, Any]:
     for by in bloc_years:
         years.setdefault(by.year, []).append(cycles[by.pk])
     return {"province": province, "years": list(years.items()), "count": len(bloc_years)}
-
-
-def bloc_get_with_province(*, bloc_id: Any) -> Bloc:
-    return object_get_or_404(
-        Bloc.objects.select_related("province"), _("Không tìm thấy khối thi đua."), pk=bloc_id
-    )
-
-
-__all__ = ["Province", "YearCycle", "bloc_year_cycle", "bloc_year_cycles"]
