@@ -8,6 +8,9 @@ admin.site.site_header = _("Quản trị Khối thi đua")
 admin.site.site_title = _("Quản trị Khối thi đua")
 admin.site.index_title = _("Danh mục quản trị")
 
+# Users see a reference; the details go to the log (core.views.server_error).
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("accounts/login/", core_views.login, name="login"),
     path("accounts/logout/", core_views.logout, name="logout"),

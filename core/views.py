@@ -1,11 +1,14 @@
 import logging
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
@@ -56,12 +59,32 @@ def _check_broker_and_workers() -> tuple[dict, dict]:
     return broker, {"ok": bool(replies), "required": True, "count": len(replies)}
 
 
+# Only a caller on this machine (the container healthcheck) or a staff member sees what is
+# behind the verdict. A reverse proxy on the same host also connects from the loopback
+# address, but it adds a forwarding header, and its callers are not local.
+LOCAL_ADDRESSES = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
+def _healthz_details_allowed(request: HttpRequest) -> bool:
+    if request.META.get("REMOTE_ADDR") in LOCAL_ADDRESSES and not any(
+        header in request.META for header in PROXY_HEADERS
+    ):
+        return True
+    return request.user.is_authenticated and request.user.is_staff
+
+
 @access_rule("public")
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Anyone else gets only ok / error from one cheap database query: no vendor, no
+    exception names, and no broker or worker ping that an outsider could trigger at will."""
     database = _check_database()
+    if not _healthz_details_allowed(request):
+        ok = database["ok"]
+        return JsonResponse({"status": "ok" if ok else "error"}, status=200 if ok else 503)
     broker, workers = _check_broker_and_workers()
     ok = database["ok"] and broker["ok"] and workers["ok"]
     body = {
@@ -71,6 +94,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "workers": workers,
     }
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the user sees a reference, the traceback goes to the log under it (and
+    Django mails it to ADMINS). Must never fail itself: a plain-text page if the template
+    cannot be rendered."""
+    reference = f"ERR-{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
+    logger.exception("Server error, reference %s: %s %s", reference, request.method, request.path)
+    try:
+        body = loader.get_template("500.html").render({"reference": reference})
+    except Exception:
+        logger.exception("The 500 page could not be rendered (reference %s)", reference)
+        return HttpResponseServerError(
+            f"Lỗi máy chủ. Mã tham chiếu: {reference}\nServer error. Reference: {reference}\n",
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponseServerError(body)
 
 
 # Django's own views, with their access rule declared here.

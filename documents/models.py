@@ -89,6 +89,11 @@ class DocumentJob(models.Model):
             return (self.finished_at - self.started_at).total_seconds()
         return None
 
+    @property
+    def error_reference(self) -> str:
+        """What a user quotes for a failed job; the worker logs the traceback under it."""
+        return f"JOB-{self.pk}-{self.attempts}"
+
 
 class DocumentJobEvent(models.Model):
     job = models.ForeignKey(

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "core",
     "blocs",
     "rules",
@@ -45,6 +46,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Authenticated pages and private downloads: Cache-Control: private, no-store.
+    "core.middleware.PrivateCacheMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -170,3 +174,23 @@ PLEDGE_SIGNING_PKCS12_PASSPHRASE = env("PLEDGE_SIGNING_PKCS12_PASSPHRASE", defau
 # signature records REMOTE_ADDR; N > 0: the N-th address from the right of X-Forwarded-For
 # (the one the outermost trusted proxy appended), REMOTE_ADDR if the header is unusable.
 PLEDGE_TRUSTED_PROXY_COUNT = env.int("PLEDGE_TRUSTED_PROXY_COUNT", default=0)
+
+# --- security headers settings ---
+from csp import constants as csp  # noqa: E402
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from files of this site,
+# never inline, so that injected markup cannot run. The grid's JSON data islands
+# (<script type="application/json">) are data, not scripts, and need no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        # Bootstrap's form controls draw their icons as data: SVG images.
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
