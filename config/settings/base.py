@@ -174,6 +174,11 @@ PLEDGE_SIGNING_PKCS12_PASSPHRASE = env("PLEDGE_SIGNING_PKCS12_PASSPHRASE", defau
 # signature records REMOTE_ADDR; N > 0: the N-th address from the right of X-Forwarded-For
 # (the one the outermost trusted proxy appended), REMOTE_ADDR if the header is unusable.
 PLEDGE_TRUSTED_PROXY_COUNT = env.int("PLEDGE_TRUSTED_PROXY_COUNT", default=0)
+# The public verification page answers at most PLEDGE_VERIFY_RATE_LIMIT checks (by code or
+# by upload) per client address (IPv6: per /64) in each PLEDGE_VERIFY_RATE_WINDOW_SECONDS
+# window, counted in the default cache; more are refused with 429 until the window ends.
+PLEDGE_VERIFY_RATE_LIMIT = env.int("PLEDGE_VERIFY_RATE_LIMIT", default=20)
+PLEDGE_VERIFY_RATE_WINDOW_SECONDS = env.int("PLEDGE_VERIFY_RATE_WINDOW_SECONDS", default=600)
 
 # --- security headers settings ---
 from csp import constants as csp  # noqa: E402
