@@ -83,8 +83,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     exception names, and no broker or worker ping that an outsider could trigger at will."""
     database = _check_database()
     if not _healthz_details_allowed(request):
-        ok = database["ok"]
-        return JsonResponse({"status": "ok" if ok else "error"}, status=200 if ok else 503)
+        body = {"status": "ok" if database["ok"] else "error"}
+        return _health_response(body, ok=database["ok"], details={"database": database})
     broker, workers = _check_broker_and_workers()
     ok = database["ok"] and broker["ok"] and workers["ok"]
     body = {
@@ -93,7 +93,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "broker": broker,
         "workers": workers,
     }
-    return JsonResponse(body, status=200 if ok else 503)
+    return _health_response(body, ok=ok, details=body)
+
+
+def _health_response(body: dict, *, ok: bool, details: dict) -> JsonResponse:
+    response = JsonResponse(body, status=200 if ok else 503)
+    if not ok:
+        # Logged here as a warning; Django would log every 503 as an error and mail it to
+        # ADMINS, once per probe (every 30 s from the container healthcheck alone).
+        logger.warning("Health check failed: %s", details)
+        response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -102,6 +112,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     cannot be rendered."""
     reference = f"ERR-{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
     logger.exception("Server error, reference %s: %s %s", reference, request.method, request.path)
+    # Django mails ADMINS the report after this handler returns; its request section lists
+    # META, so the reference the user quotes appears in that e-mail too.
+    request.META["ERROR_REFERENCE"] = reference
     try:
         body = loader.get_template("500.html").render({"reference": reference})
     except Exception:

@@ -95,6 +95,22 @@ def test_outside_anonymous_database_down_is_503_without_details(client, eager):
     assert b"OperationalError" not in response.content
 
 
+@pytest.mark.parametrize("extra", [{}, OUTSIDE], ids=["local", "outside"])
+def test_a_failing_health_check_is_logged_not_mailed(
+    client, eager, settings, mailoutbox, caplog, extra
+):
+    """The container healthcheck probes every 30 s: a database outage must not mail ADMINS
+    the report of every probe (Django mails each 5xx it logs as an error)."""
+    settings.ADMINS = [("Quản trị", "quantri@example.gov.vn")]
+    wrapper = connections["default"]
+    with mock.patch.object(wrapper, "cursor", side_effect=OperationalError("refused")):
+        response, _body = _get(client, **extra)
+    assert response.status_code == 503
+    assert mailoutbox == []
+    warnings = [r for r in caplog.records if "Health check failed" in r.getMessage()]
+    assert warnings and "OperationalError" in warnings[0].getMessage()
+
+
 def test_outside_logged_in_non_staff_gets_only_the_verdict(client, not_eager, no_broker_contact):
     client.force_login(make_user("dang.nhap"))
     response, body = _get(client, **OUTSIDE)

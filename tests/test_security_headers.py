@@ -249,6 +249,19 @@ def test_500_shows_a_reference_and_logs_the_details(crashing_page, caplog):
     assert _directives(response["Content-Security-Policy"]) == EXPECTED_CSP
 
 
+def test_500_is_mailed_to_admins_with_the_reference(crashing_page, settings, mailoutbox):
+    import re
+
+    settings.ADMINS = [("Quản trị", "quantri@example.gov.vn")]
+    client, url = crashing_page
+    body = client.get(url).content.decode()
+    reference = re.search(r'id="error-reference">([^<]+)<', body).group(1)
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["quantri@example.gov.vn"]
+    assert reference in mail.body and "hunter2" in mail.body
+
+
 def test_500_page_survives_a_broken_template(crashing_page, monkeypatch):
     from django.template import loader
 
