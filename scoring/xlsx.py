@@ -11,6 +11,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.numbers import parse_vn_decimal
+
 from .models import Criterion, Stage
 
 KINDS = {
@@ -113,11 +115,13 @@ def _text(value: Any) -> str:
 def _decimal(value: Any) -> Decimal | None:
     if value is None or _text(value) == "":
         return None
+    if isinstance(value, bool):  # a TRUE/FALSE cell is no number
+        raise ValueError
     if isinstance(value, int | float | Decimal):
         d = Decimal(str(value))
     else:
         try:
-            d = Decimal(_text(value).replace(",", "."))
+            d = parse_vn_decimal(_text(value), max_digits=7, decimal_places=2, allow_negative=True)
         except InvalidOperation:
             raise ValueError from None
     if not d.is_finite():
@@ -215,10 +219,12 @@ def parse_table_xlsx(upload: Any) -> ParsedTable:
                 report.errors.append(_("Điểm tối đa phải lớn hơn 0."))
             elif max_points != max_points.quantize(Decimal("0.01")):
                 report.errors.append(_("Điểm tối đa chỉ được có tối đa 2 chữ số thập phân."))
-        except ValueError:
+        except ValueError as exc:
             max_points = None
             report.errors.append(
-                _("Điểm tối đa “%(v)s” không phải là số.") % {"v": _text(max_raw)[:20]}
+                _("Điểm tối đa chỉ được có tối đa 2 chữ số thập phân.")
+                if getattr(exc, "code", None) == "decimals"  # core.numbers.NumberError
+                else _("Điểm tối đa “%(v)s” không phải là số.") % {"v": _text(max_raw)[:20]}
             )
         evidence_text = _text(evidence_raw).lower()
         if evidence_text not in YES | NO:
