@@ -50,6 +50,9 @@ MIDDLEWARE = [
     # Authenticated pages and private downloads: Cache-Control: private, no-store.
     "core.middleware.PrivateCacheMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Refuses request bodies over the view's limit (UPLOAD_LIMITS) before they are read;
+    # its __call__ runs before any process_view, i.e. before the CSRF check reads POST.
+    "core.uploads.UploadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -145,10 +148,36 @@ LOGGING = {
 SCORING_EVIDENCE_MAX_BYTES = env.int("SCORING_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 SCORING_EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt"]
 SCORING_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+# A table import is refused before any row is parsed when its .xlsx would expand to more
+# than this (sum of the zip members' sizes) or its first worksheet has more rows.
+SCORING_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "SCORING_IMPORT_MAX_UNCOMPRESSED_BYTES", default=10 * 1024 * 1024
+)
+SCORING_IMPORT_MAX_ROWS = env.int("SCORING_IMPORT_MAX_ROWS", default=2000)
 SCORING_COMMENT_MAX_LENGTH = 2000
 # The grid's shared data are cached under a revision token that changes with every write;
 # the timeout only bounds edits made outside the services (e.g. a unit renamed in admin).
 SCORING_GRID_CACHE_SECONDS = 600
+
+# --- uploads settings ---
+# core.uploads.UploadLimitMiddleware answers 413 before reading a request body whose
+# Content-Length passes the limit of the view it is sent to: the file limit named below
+# (URL name -> setting holding bytes) plus UPLOAD_FORM_OVERHEAD_BYTES for the form's other
+# fields; any other URL: UPLOAD_DEFAULT_MAX_BYTES. LimitedUploadHandler stops a file that
+# passes its limit while arriving (a missing or false Content-Length).
+PLEDGE_VERIFY_MAX_BYTES = env.int("PLEDGE_VERIFY_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_LIMITS = {
+    "pledges:verify": "PLEDGE_VERIFY_MAX_BYTES",
+    "scoring:evidence_upload": "SCORING_EVIDENCE_MAX_BYTES",
+    "scoring:table_import": "SCORING_IMPORT_MAX_BYTES",
+}
+UPLOAD_DEFAULT_MAX_BYTES = env.int("UPLOAD_DEFAULT_MAX_BYTES", default=2_621_440)  # 2.5 MB
+UPLOAD_FORM_OVERHEAD_BYTES = 64 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- pledges settings ---
 from celery.schedules import crontab  # noqa: E402
