@@ -4,7 +4,7 @@
 import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, Membership
 from core import filetypes, uploads
+from core.numbers import parse_vn_decimal
 from core.services import audit_event_record
 
 from .models import (
+    POINTS,
     CriteriaTable,
     Criterion,
     CriterionGroup,
@@ -35,40 +37,41 @@ from .permissions import can_edit_stage
 from .totals import REGULAR, fmt, sheet_totals
 
 MAX_POINTS = Decimal("99999.99")
-_NUMBER = re.compile(r"^\d{1,5}(?:[.,]\d{1,2})?$")
 
 
 # --- numbers ---------------------------------------------------------------------------------
 
 
 def points_parse(raw: Any, *, max_points: Decimal | None = None) -> Decimal | None:
-    """Parse what a user typed: "8,5" and "8.5" are both 8.5; empty clears the cell.
+    """Parse a score as typed, with the one parser (core.numbers: "8,5" and "8.5" are 8.5,
+    "1.000" is a thousand, ASCII digits only); empty clears the cell. The grid's JavaScript
+    gives the same verdicts (scoring/static/scoring/vn_number.js and grid.js).
     Raises ValidationError with a Vietnamese message."""
     if raw is None:
         return None
-    if not isinstance(raw, str | int | Decimal):
+    limit = MAX_POINTS if max_points is None else max_points
+    above = _("Vượt điểm tối đa: tối đa %(max)s điểm.") % {"max": fmt(limit)}
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    elif isinstance(raw, Decimal):  # from the database (copies between stages)
+        if not raw.is_finite() or abs(raw.adjusted()) > 20:
+            raise ValidationError(_("Giá trị không phải là số."))
+        raw = format(raw, "f")
+    if not isinstance(raw, str):
         raise ValidationError(_("Giá trị không phải là số."))
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
-    if text == "":
-        return None
-    if len(text) > 20:
-        raise ValidationError(_("Giá trị không phải là số."))
-    if text.startswith("-") and _NUMBER.match(text[1:]):
-        raise ValidationError(_("Điểm không được âm."))
-    if not _NUMBER.match(text):
-        if re.match(r"^\d+[.,]\d{3,}$", text):
-            raise ValidationError(_("Điểm chỉ được có tối đa 2 chữ số thập phân."))
-        raise ValidationError(
-            _("“%(text)s” không phải là số. Nhập ví dụ 8 hoặc 8,5.") % {"text": text[:20]}
-        )
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError(_("Giá trị không phải là số.")) from None
-    if max_points is not None and value > max_points:
-        raise ValidationError(
-            _("Vượt điểm tối đa: tối đa %(max)s điểm.") % {"max": fmt(max_points)}
-        )
+    value = parse_vn_decimal(
+        raw,
+        max_digits=POINTS["max_digits"],
+        decimal_places=POINTS["decimal_places"],
+        messages={
+            "invalid": _("“%(text)s” không phải là số. Nhập ví dụ 8 hoặc 8,5."),
+            "negative": _("Điểm không được âm."),
+            "decimals": _("Điểm chỉ được có tối đa 2 chữ số thập phân."),
+            "too_big": above,
+        },
+    )
+    if value is not None and value > limit:
+        raise ValidationError(above)
     return value
 
 

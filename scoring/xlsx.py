@@ -20,6 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.numbers import parse_vn_decimal
 from core.uploads import size_text
 
 from .models import Criterion, Stage
@@ -172,11 +173,13 @@ def _decimal(value: Any) -> Decimal | None:
     """The one place where the import reads a number."""
     if value is None or _text(value) == "":
         return None
+    if isinstance(value, bool):  # a TRUE/FALSE cell is no number
+        raise ValueError
     if isinstance(value, int | float | Decimal):
         d = Decimal(str(value))
     else:
         try:
-            d = Decimal(_text(value).replace(",", "."))
+            d = parse_vn_decimal(_text(value), max_digits=7, decimal_places=2, allow_negative=True)
         except InvalidOperation:
             raise ValueError from None
     if not d.is_finite():
