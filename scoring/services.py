@@ -561,6 +561,18 @@ def _stage_values(sheet: ScoreSheet, stage: str) -> dict[int, Decimal | None]:
     return dict(sheet.values.filter(stage=stage).values_list("criterion_id", "value"))
 
 
+def stage_submit_refusal(stage: str) -> str:
+    """Why someone may not submit this stage (scoring.permissions.can_submit_stage)."""
+    if stage == Stage.CROSS:
+        return _(
+            "Chỉ thư ký khối hoặc lãnh đạo đơn vị được phân công chấm chéo mới hoàn tất "
+            "bước chấm chéo của đơn vị này."
+        )
+    if stage == Stage.SELF:
+        return _("Chỉ lãnh đạo đơn vị mới ký nộp phiếu tự chấm.")
+    return _("Bạn không có quyền nộp bước chấm này.")
+
+
 @transaction.atomic
 def score_stage_submit(*, sheet: ScoreSheet, stage: str, actor: Any) -> ScoreSheet:
     """The leader submits the self-assessment, or the cross scorer closes the cross stage.
@@ -575,7 +587,7 @@ def score_stage_submit(*, sheet: ScoreSheet, stage: str, actor: Any) -> ScoreShe
     if stage not in (Stage.SELF, Stage.CROSS):
         raise ValidationError(_("Bước chấm không hợp lệ."))
     if not can_submit_stage(actor, sheet, stage):
-        raise PermissionDenied(_("Bạn không có quyền nộp bước chấm này."))
+        raise PermissionDenied(stage_submit_refusal(stage))
     state = ScoringYear.objects.filter(bloc_year=sheet.bloc_year).first()
     if state is not None and state.locked:
         raise ValidationError(_("Điểm của năm thi đua này đã khóa sau thẩm định."))

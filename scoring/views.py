@@ -475,7 +475,7 @@ def sheet_submit(request: HttpRequest, sheet_id: int, stage: str) -> HttpRespons
     stage = selectors.stage_or_404(stage)
     sheet = selectors.sheet_get_for_user(user=request.user, sheet_id=sheet_id)
     if not perms.can_submit_stage(request.user, sheet, stage):
-        raise PermissionDenied(_("Bạn không có quyền nộp bước chấm này."))
+        raise PermissionDenied(services.stage_submit_refusal(stage))
     try:
         services.score_stage_submit(sheet=sheet, stage=stage, actor=request.user)
     except ValidationError as exc:
