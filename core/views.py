@@ -15,6 +15,7 @@ from django.views.i18n import set_language
 
 from blocs.selectors import dashboard_for_user
 
+from .auth import LoginForm, PasswordChangeView
 from .permissions import access_rule
 
 logger = logging.getLogger(__name__)
@@ -127,8 +128,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 # Django's own views, with their access rule declared here.
-login = access_rule("public")(auth_views.LoginView.as_view(redirect_authenticated_user=True))
+# Login and password change check passwords through django-axes (core.auth).
+login = access_rule("public")(
+    auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm)
+)
 logout = access_rule("authenticated")(auth_views.LogoutView.as_view())
-password_change = access_rule("authenticated")(auth_views.PasswordChangeView.as_view())
+password_change = access_rule("authenticated")(PasswordChangeView.as_view())
 password_change_done = access_rule("authenticated")(auth_views.PasswordChangeDoneView.as_view())
 language = access_rule("public")(login_not_required(set_language))

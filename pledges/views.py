@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+# One rule for the client's address behind trusted proxies, shared with the login throttle.
+from core.auth import client_ip as _client_ip
 from core.permissions import access_rule
 from documents import services as document_services
 from documents.models import DocumentJob
@@ -46,30 +48,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _valid_ip(value: str | None) -> str | None:
-    try:
-        return str(ipaddress.ip_address((value or "").strip()))
-    except ValueError:
-        return None
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    """The signer's address. Behind settings.PLEDGE_TRUSTED_PROXY_COUNT = N reverse proxies
-    it is the N-th address from the right of X-Forwarded-For, the one the outermost trusted
-    proxy appended (addresses further left are the client's own claims); REMOTE_ADDR when
-    there is no proxy or the header is missing or malformed."""
-    remote = _valid_ip(request.META.get("REMOTE_ADDR"))
-    count = settings.PLEDGE_TRUSTED_PROXY_COUNT
-    if count > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        # The last `count` entries were appended by our proxies; any left of them are the
-        # client's own claims and are never read.
-        trusted = [_valid_ip(part) for part in forwarded[-count:]]
-        if len(forwarded) >= count and all(trusted):
-            return trusted[0]
-    return remote
 
 
 def _base(request: HttpRequest, bloc_year, **extra) -> dict:
@@ -313,6 +291,7 @@ def pledge_sign(request: HttpRequest, bloc_year_id: int, unit_id: int) -> HttpRe
                     unit=unit,
                     user=request.user,
                     password=form.cleaned_data["password"],
+                    request=request,
                     expected_hash=form.cleaned_data["content_hash"],
                     ip_address=_client_ip(request),
                     user_agent=request.headers.get("user-agent", ""),

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "pledges",
     "awards",
     "meetings",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +54,10 @@ MIDDLEWARE = [
     # Refuses request bodies over the view's limit (UPLOAD_LIMITS) before they are read;
     # its __call__ runs before any process_view, i.e. before the CSRF check reads POST.
     "core.uploads.UploadLimitMiddleware",
+    # Idle logged-in sessions end (SESSION_COOKIE_AGE after the last request).
+    "core.auth.SessionIdleMiddleware",
+    # Last, as django-axes requires: turns a locked-out attempt's page into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -228,3 +233,39 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [csp.NONE],
     },
 }
+
+# --- login throttling and sessions settings ---
+import datetime as _dt  # noqa: E402
+
+# django-axes counts failed password checks (the login page, the admin login, the pledge
+# signing password, the old password of a password change: one counter, core/auth.py).
+# After LOGIN_FAILURE_LIMIT failures for one account, or from one client address (each
+# counted on its own), further attempts, a right password included, are refused for
+# LOGIN_COOLOFF_MINUTES with a message saying when to try again. Admins unlock early by
+# deleting the rows in admin "Axes > Access attempts" (or `manage.py axes_reset_username`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("LOGIN_THROTTLE_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lock are refused without being counted, so the lock ends at the time the
+# message announced instead of moving on with every refused try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the count: reset by address would let an attacker with an account
+# of their own clear their address between guesses at others' passwords.
+AXES_RESET_ON_SUCCESS = False
+# The client address by the same trusted-proxy rule as the signatures
+# (PLEDGE_TRUSTED_PROXY_COUNT), so that a forged X-Forwarded-For cannot dodge the lock;
+# an IPv6 client is counted per /64.
+AXES_CLIENT_IP_CALLABLE = "core.auth.throttle_address"
+# The refused page is the form itself with the message next to the password, as a 429.
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# Logged-in sessions end DJANGO_SESSION_IDLE_SECONDS (default 8 hours) after the last
+# request, to the minute: core.auth.SessionIdleMiddleware moves the end forward at most
+# once a minute.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=8 * 3600)
