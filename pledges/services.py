@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, Membership, RoleAssignment, Unit
 from core.auth import Purpose, password_confirm
-from core.services import audit_event_record
+from core.services import actor_username, audit_event_record
 from rules.selectors import rule_set_for
 
 from .models import Commitment, Pledge, PledgeVersion, Reminder, Signature, UnitTarget
@@ -234,7 +234,9 @@ def pledge_create(
     bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
     if Pledge.objects.filter(bloc_year=bloc_year).exists():
         raise ValidationError(_("Năm thi đua này đã có giao ước."))
-    pledge = Pledge.objects.create(bloc_year=bloc_year, created_by=_user(actor))
+    pledge = Pledge.objects.create(
+        bloc_year=bloc_year, created_by=_user(actor), created_by_username=actor_username(actor)
+    )
     version = PledgeVersion(
         pledge=pledge,
         number=1,
@@ -242,6 +244,7 @@ def pledge_create(
         preamble=clean_text(preamble),
         verification_code=verification_code_new(),
         created_by=_user(actor),
+        created_by_username=actor_username(actor),
     )
     version.full_clean()
     version.save()
@@ -365,7 +368,10 @@ def pledge_open(
     version.deadline = deadline
     version.opened_at = now
     version.opened_by = _user(actor)
-    version.save(update_fields=["status", "deadline", "opened_at", "opened_by"])
+    version.opened_by_username = actor_username(actor)
+    version.save(
+        update_fields=["status", "deadline", "opened_at", "opened_by", "opened_by_username"]
+    )
     audit_event_record(
         actor=actor,
         action="pledge_open",
@@ -535,6 +541,7 @@ def _pledge_sign_checked(
         version=version,
         unit=unit,
         signer=user,
+        signer_username=user.get_username(),
         signer_name=signer_name_for(user=user, unit=unit),
         unit_name=unit.name,
         signed_at=now,
@@ -582,6 +589,7 @@ def pledge_amend(*, version: PledgeVersion, reason: str, actor: Any) -> PledgeVe
         previous=version,
         amendment_reason=reason,
         created_by=_user(actor),
+        created_by_username=actor_username(actor),
     )
     new.full_clean()
     new.save()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from blocs.models import BlocYear, Membership
 from core import filetypes, uploads
 from core.numbers import parse_vn_decimal
-from core.services import audit_event_record
+from core.services import actor_username, audit_event_record
 
 from .models import (
     POINTS,
@@ -165,6 +165,7 @@ def criteria_table_create(
         penalty_cap=penalty_cap,
         copied_from=copied_from,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by_username=actor_username(actor),
     )
     table.full_clean()
     table.save()
@@ -452,6 +453,7 @@ def scores_save(
 
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
+    username = actor_username(actor)
     to_create, to_update, history = [], [], []
     result = SaveResult()
     for key, (cell, value) in parsed.items():
@@ -474,6 +476,7 @@ def scores_save(
                 version=1,
                 updated_at=now,
                 updated_by=user,
+                updated_by_username=username,
             )
             to_create.append(current)
             old_value, old_comment = None, ""
@@ -482,6 +485,7 @@ def scores_save(
             current.value, current.comment = value, comment
             current.version += 1
             current.updated_at, current.updated_by = now, user
+            current.updated_by_username = username
             to_update.append(current)
         history.append(
             ScoreChange(
@@ -495,6 +499,7 @@ def scores_save(
                 note=note,
                 changed_at=now,
                 changed_by=user,
+                changed_by_username=username,
             )
         )
         result.saved[key] = {"value": fmt(value), "version": current.version}
@@ -513,6 +518,7 @@ def scores_save(
                 version=v.version,
                 updated_at=v.updated_at,
                 updated_by=v.updated_by,
+                updated_by_username=v.updated_by_username,
             )
             for v in (*to_create, *to_update)
         ]
@@ -520,7 +526,14 @@ def scores_save(
             fresh,
             update_conflicts=True,
             unique_fields=["sheet", "criterion", "stage"],
-            update_fields=["value", "comment", "version", "updated_at", "updated_by"],
+            update_fields=[
+                "value",
+                "comment",
+                "version",
+                "updated_at",
+                "updated_by",
+                "updated_by_username",
+            ],
         )
         for old, new in zip((*to_create, *to_update), fresh, strict=True):
             old.pk = new.pk
@@ -626,10 +639,12 @@ def score_stage_submit(*, sheet: ScoreSheet, stage: str, actor: Any) -> ScoreShe
     now = timezone.now()
     if stage == Stage.SELF:
         sheet.self_submitted_at, sheet.self_submitted_by = now, actor
-        fields = ["self_submitted_at", "self_submitted_by"]
+        sheet.self_submitted_by_username = actor_username(actor)
+        fields = ["self_submitted_at", "self_submitted_by", "self_submitted_by_username"]
     else:
         sheet.cross_submitted_at, sheet.cross_submitted_by = now, actor
-        fields = ["cross_submitted_at", "cross_submitted_by"]
+        sheet.cross_submitted_by_username = actor_username(actor)
+        fields = ["cross_submitted_at", "cross_submitted_by", "cross_submitted_by_username"]
     sheet.save(update_fields=fields)
     scoring_revision_bump(bloc_year_ids=[sheet.bloc_year_id])
     audit_event_record(actor=actor, action=f"score_sheet_submit_{stage}", target=sheet)
@@ -650,10 +665,12 @@ def score_stage_return(*, sheet: ScoreSheet, stage: str, reason: str, actor: Any
         raise ValidationError(_("Bước chấm này chưa được nộp."))
     if stage == Stage.SELF:
         sheet.self_submitted_at = sheet.self_submitted_by = None
-        fields = ["self_submitted_at", "self_submitted_by"]
+        sheet.self_submitted_by_username = ""
+        fields = ["self_submitted_at", "self_submitted_by", "self_submitted_by_username"]
     else:
         sheet.cross_submitted_at = sheet.cross_submitted_by = None
-        fields = ["cross_submitted_at", "cross_submitted_by"]
+        sheet.cross_submitted_by_username = ""
+        fields = ["cross_submitted_at", "cross_submitted_by", "cross_submitted_by_username"]
     sheet.save(update_fields=fields)
     scoring_revision_bump(bloc_year_ids=[sheet.bloc_year_id])
     audit_event_record(
@@ -730,10 +747,14 @@ def scoring_verify(*, bloc_year: BlocYear, actor: Any) -> ScoringYear:
             % {"units": "; ".join(sorted(missing))}
         )
     state.locked_at, state.locked_by = timezone.now(), actor
+    state.locked_by_username = actor_username(actor)
     state.revision = uuid.uuid4().hex
-    state.save(update_fields=["locked_at", "locked_by", "revision"])
+    state.save(update_fields=["locked_at", "locked_by", "locked_by_username", "revision"])
     ScoringYearEvent.objects.create(
-        scoring_year=state, action=ScoringYearEvent.Action.LOCK, actor=actor
+        scoring_year=state,
+        action=ScoringYearEvent.Action.LOCK,
+        actor=actor,
+        actor_username=actor_username(actor),
     )
     audit_event_record(actor=actor, action="scoring_verify", target=bloc_year)
     return state
@@ -755,12 +776,18 @@ def scoring_reopen(*, bloc_year: BlocYear, reason: str, actor: Any) -> ScoringYe
     state = ScoringYear.objects.select_for_update().filter(bloc_year=bloc_year).first()
     if state is None or not state.locked:
         raise ValidationError(_("Điểm của năm thi đua này chưa bị khóa."))
-    state.locked_at = state.locked_by = None
-    state.revision = uuid.uuid4().hex
-    state.save(update_fields=["locked_at", "locked_by", "revision"])
+    # The event first: the database lifts a lock only right after a recorded re-opening.
     ScoringYearEvent.objects.create(
-        scoring_year=state, action=ScoringYearEvent.Action.REOPEN, reason=reason, actor=actor
+        scoring_year=state,
+        action=ScoringYearEvent.Action.REOPEN,
+        reason=reason,
+        actor=actor,
+        actor_username=actor_username(actor),
     )
+    state.locked_at = state.locked_by = None
+    state.locked_by_username = ""
+    state.revision = uuid.uuid4().hex
+    state.save(update_fields=["locked_at", "locked_by", "locked_by_username", "revision"])
     audit_event_record(
         actor=actor, action="scoring_reopen", target=bloc_year, data={"reason": reason}
     )
@@ -817,10 +844,21 @@ def evidence_add(*, sheet: ScoreSheet, criterion: Criterion, upload: Any, actor:
         criterion=criterion,
         stage=Stage.SELF,
         # Version 0: no points saved yet, so a grid opened before still saves without conflict.
-        defaults={"updated_at": timezone.now(), "updated_by": actor, "version": 0},
+        defaults={
+            "updated_at": timezone.now(),
+            "updated_by": actor,
+            "updated_by_username": actor_username(actor),
+            "version": 0,
+        },
     )
     name = PurePath(upload.name).name[:200]
-    evidence = Evidence(score_value=value, original_name=name, size=upload.size, uploaded_by=actor)
+    evidence = Evidence(
+        score_value=value,
+        original_name=name,
+        size=upload.size,
+        uploaded_by=actor,
+        uploaded_by_username=actor_username(actor),
+    )
     evidence.file.save(name, upload, save=False)
     evidence.save()
     audit_event_record(
