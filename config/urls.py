@@ -3,10 +3,16 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
+from core.auth import AdminLoginForm
 
 admin.site.site_header = _("Quản trị Khối thi đua")
 admin.site.site_title = _("Quản trị Khối thi đua")
 admin.site.index_title = _("Danh mục quản trị")
+# The admin login is throttled like the login page, with the same lockout message.
+admin.site.login_form = AdminLoginForm
+
+# Users see a reference; the details go to the log (core.views.server_error).
+handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("accounts/login/", core_views.login, name="login"),

@@ -27,3 +27,22 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on every response to a logged-in user (pages,
+    document and evidence downloads, exports), so that neither a shared proxy nor the
+    browser's disk keeps a copy for the next person at the same office computer.
+
+    A view that chose its own Cache-Control keeps it; anonymous responses (the login page,
+    the public verification page, static files) stay as they are."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,17 +1,21 @@
 import logging
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 
 from blocs.selectors import dashboard_for_user
 
+from .auth import LoginForm, PasswordChangeView
 from .permissions import access_rule
 
 logger = logging.getLogger(__name__)
@@ -56,12 +60,32 @@ def _check_broker_and_workers() -> tuple[dict, dict]:
     return broker, {"ok": bool(replies), "required": True, "count": len(replies)}
 
 
+# Only a caller on this machine (the container healthcheck) or a staff member sees what is
+# behind the verdict. A reverse proxy on the same host also connects from the loopback
+# address, but it adds a forwarding header, and its callers are not local.
+LOCAL_ADDRESSES = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
+def _healthz_details_allowed(request: HttpRequest) -> bool:
+    if request.META.get("REMOTE_ADDR") in LOCAL_ADDRESSES and not any(
+        header in request.META for header in PROXY_HEADERS
+    ):
+        return True
+    return request.user.is_authenticated and request.user.is_staff
+
+
 @access_rule("public")
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Anyone else gets only ok / error from one cheap database query: no vendor, no
+    exception names, and no broker or worker ping that an outsider could trigger at will."""
     database = _check_database()
+    if not _healthz_details_allowed(request):
+        body = {"status": "ok" if database["ok"] else "error"}
+        return _health_response(body, ok=database["ok"], details={"database": database})
     broker, workers = _check_broker_and_workers()
     ok = database["ok"] and broker["ok"] and workers["ok"]
     body = {
@@ -70,12 +94,45 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "broker": broker,
         "workers": workers,
     }
-    return JsonResponse(body, status=200 if ok else 503)
+    return _health_response(body, ok=ok, details=body)
+
+
+def _health_response(body: dict, *, ok: bool, details: dict) -> JsonResponse:
+    response = JsonResponse(body, status=200 if ok else 503)
+    if not ok:
+        # Logged here as a warning; Django would log every 503 as an error and mail it to
+        # ADMINS, once per probe (every 30 s from the container healthcheck alone).
+        logger.warning("Health check failed: %s", details)
+        response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the user sees a reference, the traceback goes to the log under it (and
+    Django mails it to ADMINS). Must never fail itself: a plain-text page if the template
+    cannot be rendered."""
+    reference = f"ERR-{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
+    logger.exception("Server error, reference %s: %s %s", reference, request.method, request.path)
+    # Django mails ADMINS the report after this handler returns; its request section lists
+    # META, so the reference the user quotes appears in that e-mail too.
+    request.META["ERROR_REFERENCE"] = reference
+    try:
+        body = loader.get_template("500.html").render({"reference": reference})
+    except Exception:
+        logger.exception("The 500 page could not be rendered (reference %s)", reference)
+        return HttpResponseServerError(
+            f"Lỗi máy chủ. Mã tham chiếu: {reference}\nServer error. Reference: {reference}\n",
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponseServerError(body)
 
 
 # Django's own views, with their access rule declared here.
-login = access_rule("public")(auth_views.LoginView.as_view(redirect_authenticated_user=True))
+# Login and password change check passwords through django-axes (core.auth).
+login = access_rule("public")(
+    auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm)
+)
 logout = access_rule("authenticated")(auth_views.LogoutView.as_view())
-password_change = access_rule("authenticated")(auth_views.PasswordChangeView.as_view())
+password_change = access_rule("authenticated")(PasswordChangeView.as_view())
 password_change_done = access_rule("authenticated")(auth_views.PasswordChangeDoneView.as_view())
 language = access_rule("public")(login_not_required(set_language))

@@ -27,6 +27,9 @@ class DocumentJob(models.Model):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     file = models.FileField(_("tệp"), upload_to="documents/%Y/%m/", blank=True)
+    # SHA-256 of exactly the bytes stored in `file`, recorded at render time: the public
+    # verification page calls an uploaded file genuine when it is byte for byte one of these.
+    sha256 = models.CharField(_("mã băm SHA-256 của tệp"), max_length=64, blank=True, db_index=True)
     error = models.TextField(_("lỗi"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
     requested_by = models.ForeignKey(
@@ -88,6 +91,11 @@ class DocumentJob(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+    @property
+    def error_reference(self) -> str:
+        """What a user quotes for a failed job; the worker logs the traceback under it."""
+        return f"JOB-{self.pk}-{self.attempts}"
 
 
 class DocumentJobEvent(models.Model):

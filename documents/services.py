@@ -1,6 +1,7 @@
 """Writes of the document pipeline: request, render (in the worker), fail, retry."""
 
 import functools
+import hashlib
 import logging
 import traceback
 from collections.abc import Callable
@@ -116,10 +117,12 @@ def document_job_render(*, job_id: int) -> DocumentJob | None:
         if job.status == DocumentJob.Status.DONE:  # another delivery finished first
             return job
         job.file.save(kind.filename(job), ContentFile(pdf), save=False)
+        # Of the final bytes (after any signing), exactly what is stored and downloaded.
+        job.sha256 = hashlib.sha256(pdf).hexdigest()
         job.status = DocumentJob.Status.DONE
         job.error = ""
         job.finished_at = timezone.now()
-        job.save(update_fields=["file", "status", "error", "finished_at"])
+        job.save(update_fields=["file", "sha256", "status", "error", "finished_at"])
         DocumentJobEvent.objects.create(job=job, status=job.status, message=_("Hoàn tất"))
     return job
 

@@ -79,4 +79,6 @@ def _context(request: HttpRequest, job) -> dict:
         "kind_title": job.kind_title,
         "can_retry": (job.status == job.Status.FAILED or job.is_stale)
         and can_manage_bloc_year(request.user, job.bloc_year),
+        # The raw error (exception text, paths) is for staff; others see the reference.
+        "show_error_details": request.user.is_staff,
     }

@@ -1,18 +1,16 @@
 """Forms parse input only; services decide. Numbers accept the Vietnamese decimal comma."""
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MAX_NUMBER = Decimal("999999999999.99")
-_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+from core.numbers import parse_vn_decimal
 
 
 class VietnameseDecimalField(forms.CharField):
-    """ "8,5" and "8.5" both mean 8.5; "1.000.000" and "1 000 000" mean one million."""
+    """A target figure, read by the one parser (core.numbers): "8,5" and "8.5" are 8.5,
+    "1.000.000" and "1 000 000" one million, "1.000" one thousand; ASCII digits only; at
+    most 12 digits before the comma and 2 after, as the models store it."""
 
     default_error_messages = {
         "invalid": _("Hãy nhập một số, ví dụ 95 hoặc 8,5."),
@@ -27,24 +25,17 @@ class VietnameseDecimalField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        text = value.replace(" ", "").replace("\u00a0", "")
-        if len(text) > self.max_chars:
-            raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
-        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):
-            text = text.replace(".", "")
-        if not _NUMBER.match(text):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if number < 0:
-            raise forms.ValidationError(self.error_messages["negative"], code="negative")
-        if number > MAX_NUMBER:
-            raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
-        if -number.as_tuple().exponent > 2:
-            raise forms.ValidationError(self.error_messages["too_precise"], code="too_precise")
-        return number
+        return parse_vn_decimal(
+            value,
+            max_digits=14,
+            decimal_places=2,
+            messages={
+                "invalid": self.error_messages["invalid"],
+                "negative": self.error_messages["negative"],
+                "decimals": self.error_messages["too_precise"],
+                "too_big": self.error_messages["too_big"],
+            },
+        )
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

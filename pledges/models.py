@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import BlocYear, Unit
+from core.models import username_kept
 
 
 class Pledge(models.Model):
@@ -24,14 +25,18 @@ class Pledge(models.Model):
         verbose_name=_("người tạo"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    created_by_username = models.CharField(
+        _("tên đăng nhập người tạo"), max_length=150, blank=True, editable=False
     )
 
     class Meta:
         verbose_name = _("giao ước thi đua")
         verbose_name_plural = _("giao ước thi đua")
         ordering = ["-bloc_year__year", "bloc_year__bloc__name"]
+        constraints = [username_kept("created_by", "pledge_created_by_username")]
 
     def __str__(self) -> str:
         return f"{_('Giao ước thi đua')} {self.bloc_year}"
@@ -70,8 +75,11 @@ class PledgeVersion(models.Model):
         verbose_name=_("người tạo"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    created_by_username = models.CharField(
+        _("tên đăng nhập người tạo"), max_length=150, blank=True, editable=False
     )
     opened_at = models.DateTimeField(_("mở ký lúc"), null=True, blank=True)
     opened_by = models.ForeignKey(
@@ -79,8 +87,11 @@ class PledgeVersion(models.Model):
         verbose_name=_("người mở ký"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    opened_by_username = models.CharField(
+        _("tên đăng nhập người mở ký"), max_length=150, blank=True, editable=False
     )
 
     class Meta:
@@ -103,6 +114,8 @@ class PledgeVersion(models.Model):
                 condition=Q(status="draft") | Q(deadline__isnull=False, opened_at__isnull=False),
                 name="pledge_version_opened_has_deadline",
             ),
+            username_kept("created_by", "pledge_version_created_by_username"),
+            username_kept("opened_by", "pledge_version_opened_by_username"),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +210,9 @@ class Signature(models.Model):
         verbose_name=_("người ký"),
         on_delete=models.PROTECT,
         related_name="pledge_signatures",
+    )
+    signer_username = models.CharField(
+        _("tên đăng nhập người ký"), max_length=150, blank=True, editable=False
     )
     signer_name = models.CharField(_("họ tên người ký"), max_length=255)
     unit_name = models.CharField(_("tên đơn vị khi ký"), max_length=255)

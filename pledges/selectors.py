@@ -2,8 +2,10 @@
 PermissionDenied when the user may not see or do it."""
 
 import difflib
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, Membership, Unit
 from core.selectors import object_get_or_404
+from documents.models import DocumentJob
 
-from . import services
+from . import services, signing
 from .models import Commitment, Pledge, PledgeVersion, Signature, UnitTarget
 from .permissions import (
     can_edit_unit_targets,
@@ -310,6 +313,182 @@ def pledge_verify(*, code: str, pdf_hashes: list[str] | None = None) -> Verifica
         if result.pdf_hashes_match:
             result.pdf_later_signatures = len(result.checks) - len(pdf_hashes)
     return result
+
+
+class Verdict(StrEnum):
+    """The one answer the verification page gives (also its data-verdict attribute)."""
+
+    GENUINE = "genuine"
+    NOT_VERIFIED = "not-verified"
+    TAMPERED = "tampered"
+
+
+@dataclass
+class VerifyOutcome:
+    """What the page says. subject "file": about an uploaded PDF; "code": about the stored
+    data a verification code names (it proves nothing about any file or paper)."""
+
+    subject: str
+    verdict: str
+    reasons: list[str] = field(default_factory=list)
+    # What the code (typed, or read from the file) says about the stored pledge.
+    stored: Verification | None = None
+    # For a file: its SHA-256, and what proved it ours.
+    sha256: str = ""
+    proof_signer: str = ""
+    proof_job: DocumentJob | None = None
+
+    @property
+    def genuine(self) -> bool:
+        return self.verdict == Verdict.GENUINE
+
+
+def _stored_outcome(outcome: VerifyOutcome, stored: Verification | None) -> None:
+    """Judge the stored data alone (no file): genuine data, tampered data, or nothing to say."""
+    outcome.stored = stored
+    if stored is None or not stored.found:
+        outcome.verdict = Verdict.NOT_VERIFIED
+        if stored is not None and stored.code:
+            outcome.reasons.append(
+                _("Không tìm thấy giao ước nào có mã xác thực %(code)s.") % {"code": stored.code}
+            )
+    elif not stored.checks:
+        outcome.verdict = Verdict.NOT_VERIFIED
+        outcome.reasons.append(_("Phiên bản này chưa có chữ ký nào."))
+    elif not stored.stored_intact:
+        outcome.verdict = Verdict.TAMPERED
+        outcome.reasons.append(_stored_changed())
+    else:
+        outcome.verdict = Verdict.GENUINE
+
+
+def _stored_changed() -> str:
+    return _(
+        "Dữ liệu đã lưu không khớp với nội dung đã được ký; hãy báo ngay cho Ban Thi đua - "
+        "Khen thưởng."
+    )
+
+
+def pledge_code_verify(*, code: str) -> VerifyOutcome:
+    """Public check by code alone: about the stored data, never about a file."""
+    outcome = VerifyOutcome(subject="code", verdict=Verdict.NOT_VERIFIED)
+    _stored_outcome(outcome, pledge_verify(code=code))
+    return outcome
+
+
+def pledge_file_verify(*, data: bytes, code: str = "") -> VerifyOutcome:
+    """Public check of an uploaded PDF. Genuine only when the file is proven ours, by a sound
+    PAdES signature of the organisation certificate over the whole file or by its SHA-256
+    being that of a pledge PDF this system rendered, and the stored data it names still hash
+    as signed. Tampered on evidence of a change: a broken signature, our signature not
+    covering the file, hashes the stored pledge does not have, stored data that no longer
+    match. Anything else cannot be proven: not verified. `code` (typed) is used only when the
+    file carries none."""
+    outcome = VerifyOutcome(
+        subject="file", verdict=Verdict.NOT_VERIFIED, sha256=hashlib.sha256(data).hexdigest()
+    )
+    info = signing.pdf_inspect(data)
+    file_code = info.code if info.readable else ""
+    stored = None
+    if file_code:
+        stored = pledge_verify(code=file_code, pdf_hashes=info.hashes)
+    elif services.verification_code_normalise(code):
+        stored = pledge_verify(code=code)
+    outcome.stored = stored
+
+    job = (
+        DocumentJob.objects.filter(
+            kind="pledge", status=DocumentJob.Status.DONE, sha256=outcome.sha256
+        )
+        .order_by("finished_at")
+        .first()
+    )
+    proving = next((s for s in info.signatures if s.proves_file), None)
+    outcome.proof_job = job
+    outcome.proof_signer = proving.signer if proving else ""
+    reasons = outcome.reasons
+
+    if job is not None or proving is not None:
+        # The bytes are ours, so is the code they carry; now the stored data must hold.
+        if stored is None or not file_code:
+            reasons.append(_("Tệp không mang mã xác thực của giao ước."))
+        elif not stored.found:
+            outcome.verdict = Verdict.TAMPERED
+            reasons.append(_("Không còn tìm thấy dữ liệu giao ước mà tệp này ghi mã xác thực."))
+        elif not stored.checks:
+            reasons.append(_("Phiên bản này chưa có chữ ký nào."))
+        elif not stored.stored_intact or stored.pdf_hashes_match is False:
+            outcome.verdict = Verdict.TAMPERED
+            reasons.append(_stored_changed())
+        else:
+            outcome.verdict = Verdict.GENUINE
+        return outcome
+
+    # Not proven ours. Evidence of a change makes it tampered.
+    if not info.readable:
+        reasons.append(_("Không đọc được tệp PDF này (tệp hỏng hoặc không đúng định dạng)."))
+    elif info.too_many_signatures:
+        reasons.append(_("Tệp có quá nhiều chữ ký số; bản giao ước do hệ thống tạo chỉ có một."))
+    for s in info.signatures:
+        if s.broken:
+            outcome.verdict = Verdict.TAMPERED
+            reasons.append(
+                _("Chữ ký số trong tệp PDF không hợp lệ: tệp đã bị sửa sau khi ký.")
+                if s.checked
+                else _("Không kiểm tra được chữ ký số trong tệp PDF: chữ ký bị hỏng.")
+            )
+        elif s.organisation and not s.entire_file:
+            outcome.verdict = Verdict.TAMPERED
+            reasons.append(
+                _("Tệp đã bị thêm hoặc sửa nội dung sau khi được ký số bằng chứng thư của tổ chức.")
+            )
+        elif s.organisation:
+            reasons.append(
+                _(
+                    "Chữ ký số của tổ chức trong tệp không được xác nhận tại thời điểm này "
+                    "(chứng thư có thể đã hết hạn)."
+                )
+            )
+        else:
+            reasons.append(
+                _(
+                    "Tệp có chữ ký số của “%(signer)s”, nhưng đó không phải chứng thư số của "
+                    "tổ chức đã cấu hình trên hệ thống này."
+                )
+                % {"signer": s.signer}
+            )
+    if stored is not None and stored.found:
+        if stored.checks and not stored.stored_intact:
+            outcome.verdict = Verdict.TAMPERED
+            reasons.append(_stored_changed())
+        elif file_code and stored.pdf_hashes_match is False:
+            outcome.verdict = Verdict.TAMPERED
+            reasons.append(
+                _(
+                    "Tệp ghi mã xác thực của giao ước này nhưng mang mã băm không khớp với chữ "
+                    "ký nào đã lưu: tệp đã bị sửa hoặc làm giả."
+                )
+            )
+    elif stored is not None:
+        reasons.append(
+            _("Không tìm thấy giao ước nào có mã xác thực %(code)s.") % {"code": stored.code}
+        )
+    elif info.readable:
+        reasons.append(
+            _(
+                "Không tìm thấy mã xác thực trong tệp PDF này (không phải bản giao ước do hệ "
+                "thống tạo?)."
+            )
+        )
+    if info.readable and not any(s.organisation for s in info.signatures):
+        reasons.append(
+            _(
+                "Tệp không có chữ ký số của tổ chức và không trùng khớp với bất kỳ tệp PDF nào "
+                "hệ thống đã tạo, nên không chứng minh được là bản thật. Một tệp tải về từ hệ "
+                "thống rồi được lưu lại bằng phần mềm khác cũng không còn trùng khớp."
+            )
+        )
+    return outcome
 
 
 def pledges_for_dashboard(*, user: Any) -> dict[str, list]:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from blocs import cycle
 from blocs.models import BlocYear, Membership, RoleAssignment, Unit
-from core.services import audit_event_record
+from core.auth import Purpose, password_confirm
+from core.services import actor_username, audit_event_record
 from rules.selectors import rule_set_for
 
 from .models import Commitment, Pledge, PledgeVersion, Reminder, Signature, UnitTarget
@@ -236,7 +238,9 @@ def pledge_create(
     )
     if Pledge.objects.filter(bloc_year=bloc_year).exists():
         raise ValidationError(_("Năm thi đua này đã có giao ước."))
-    pledge = Pledge.objects.create(bloc_year=bloc_year, created_by=_user(actor))
+    pledge = Pledge.objects.create(
+        bloc_year=bloc_year, created_by=_user(actor), created_by_username=actor_username(actor)
+    )
     version = PledgeVersion(
         pledge=pledge,
         number=1,
@@ -244,6 +248,7 @@ def pledge_create(
         preamble=clean_text(preamble),
         verification_code=verification_code_new(),
         created_by=_user(actor),
+        created_by_username=actor_username(actor),
     )
     version.full_clean()
     version.save()
@@ -383,7 +388,10 @@ def pledge_open(
     version.deadline = deadline
     version.opened_at = now
     version.opened_by = _user(actor)
-    version.save(update_fields=["status", "deadline", "opened_at", "opened_by"])
+    version.opened_by_username = actor_username(actor)
+    version.save(
+        update_fields=["status", "deadline", "opened_at", "opened_by", "opened_by_username"]
+    )
     audit_event_record(
         actor=actor,
         action="pledge_open",
@@ -471,13 +479,13 @@ def signer_name_for(*, user: Any, unit: Unit) -> str:
         return (_("Lãnh đạo %(unit)s") % {"unit": unit.name})[:max_length]
 
 
-@transaction.atomic
 def pledge_sign(
     *,
     version: PledgeVersion,
     unit: Unit,
     user: Any,
     password: str,
+    request: HttpRequest | None = None,
     expected_hash: str | None = None,
     ip_address: str | None = None,
     user_agent: str = "",
@@ -485,13 +493,42 @@ def pledge_sign(
 ) -> Signature:
     """A unit leader signs the version for their unit.
 
+    The password is checked first and outside the transaction (core.auth.password_confirm):
+    given the signing `request`, django-axes counts a wrong one together with the failed
+    logins of the same account and address, refuses while either is locked (a right
+    password included), and the failure stays recorded although nothing is signed.
     `expected_hash` is the hash of the text the signing page showed; a mismatch means the
     text changed underneath the signer. `_historical_at` is internal: only the demo loader
     passes it, to record signatures made at a past meeting; views never do."""
+    try:
+        password_confirm(request=request, user=user, password=password, purpose=Purpose.PLEDGE_SIGN)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc}) from None
+    return _pledge_sign_checked(
+        version=version,
+        unit=unit,
+        user=user,
+        expected_hash=expected_hash,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        _historical_at=_historical_at,
+    )
+
+
+@transaction.atomic
+def _pledge_sign_checked(
+    *,
+    version: PledgeVersion,
+    unit: Unit,
+    user: Any,
+    expected_hash: str | None,
+    ip_address: str | None,
+    user_agent: str,
+    _historical_at: dt.datetime | None,
+) -> Signature:
+    """pledge_sign once the password is confirmed."""
     version = _lock_version(version)
     bloc_year = version.pledge.bloc_year
-    if not user.is_active or not user.check_password(password or ""):
-        raise ValidationError({"password": _("Mật khẩu không đúng.")})
     if not RoleAssignment.objects.filter(
         user=user, role=RoleAssignment.Role.LEADER, unit=unit
     ).exists():
@@ -533,6 +570,7 @@ def pledge_sign(
         version=version,
         unit=unit,
         signer=user,
+        signer_username=user.get_username(),
         signer_name=signer_name_for(user=user, unit=unit),
         unit_name=unit.name,
         signed_at=now,
@@ -593,6 +631,7 @@ def pledge_amend(*, version: PledgeVersion, reason: str, actor: Any) -> PledgeVe
         previous=version,
         amendment_reason=reason,
         created_by=_user(actor),
+        created_by_username=actor_username(actor),
     )
     new.full_clean()
     new.save()

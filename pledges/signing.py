@@ -5,6 +5,7 @@ Signing happens only when settings.PLEDGE_SIGNING_PKCS12_PATH is set (with
 PLEDGE_SIGNING_PKCS12_PASSPHRASE); otherwise the PDF is produced unsigned and the pages
 say so."""
 
+import datetime
 import logging
 import re
 from dataclasses import dataclass, field
@@ -42,9 +43,10 @@ def pades_status() -> dict:
         return {"configured": False}
     try:
         signer = _load_signer()
-    except Exception as exc:
-        logger.warning("PAdES certificate not usable: %s", exc)
-        return {"configured": True, "ok": False, "error": str(exc)}
+    except Exception:
+        # The reason goes to the log, never to a page.
+        logger.exception("PAdES certificate not usable")
+        return {"configured": True, "ok": False}
     return {
         "configured": True,
         "ok": True,
@@ -83,70 +85,115 @@ def pledge_pdf_postprocess(job, pdf: bytes) -> bytes:
     )
 
 
+# Our pledge PDFs carry one signature; more is not ours, and each check hashes the file.
+MAX_SIGNATURES_CHECKED = 3
+
+
+@dataclass
+class SignatureInfo:
+    """One embedded signature as pyHanko judged it. `checked` is False when validation
+    raised (the reason is in the log, never shown)."""
+
+    field: str
+    checked: bool = False
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    # Made with the configured organisation certificate itself (compared byte for byte).
+    organisation: bool = False
+    entire_file: bool = False
+    signer: str = ""
+    signed_at: datetime.datetime | None = None
+
+    @property
+    def broken(self) -> bool:
+        """The signed bytes were changed, or the signature does not check out at all."""
+        return not (self.checked and self.intact and self.valid)
+
+    @property
+    def proves_file(self) -> bool:
+        """A sound, trusted signature by the organisation over every byte of the file."""
+        return self.organisation and self.trusted and self.entire_file and not self.broken
+
+
 @dataclass
 class PdfInfo:
+    readable: bool = True
     code: str = ""
     hashes: list[str] = field(default_factory=list)
-    signatures: list[dict] = field(default_factory=list)
-    error: str = ""
+    signatures: list[SignatureInfo] = field(default_factory=list)
+    too_many_signatures: bool = False
 
 
-def _trust_roots() -> list:
+def _organisation_certificate():
+    """The configured organisation certificate (asn1crypto), None if unset or unusable."""
     if not pades_configured():
-        return []
+        return None
     try:
-        signer = _load_signer()
+        return _load_signer().signing_cert
     except Exception:
-        return []
-    return [signer.signing_cert]
+        logger.exception("PAdES certificate not usable for verification")
+        return None
+
+
+def _signature_check(sig, context, organisation_cert) -> SignatureInfo:
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    info = SignatureInfo(field=str(sig.field_name or ""))
+    try:
+        status = validate_pdf_signature(sig, context)
+        subject = status.signing_cert.subject
+        common_name = subject.native.get("common_name")
+        info.signer = common_name if isinstance(common_name, str) else subject.human_friendly
+        info.organisation = organisation_cert is not None and (
+            status.signing_cert.dump() == organisation_cert.dump()
+        )
+        info.intact = bool(status.intact)
+        info.valid = bool(status.valid)
+        info.trusted = bool(status.trusted)
+        info.entire_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        info.signed_at = status.signer_reported_dt
+    except Exception:
+        logger.warning(
+            "Could not validate the signature %r of an uploaded PDF", info.field, exc_info=True
+        )
+        return SignatureInfo(field=info.field)
+    info.checked = True
+    return info
 
 
 def pdf_inspect(data: bytes) -> PdfInfo:
     """Read the verification code and hashes from the PDF's metadata (Keywords), and check
-    any digital signature with pyHanko, trusting the configured organisation certificate."""
+    its digital signatures with pyHanko, trusting only the configured organisation
+    certificate (never the system's trust list, never fetching anything)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     info = PdfInfo()
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
-        trailer = reader.trailer_view
-        doc_info = trailer.get("/Info")
+        doc_info = reader.trailer_view.get("/Info")
         if doc_info is not None:
             doc_info = doc_info.get_object()  # the trailer holds a reference
         keywords = str(doc_info.get("/Keywords", "")) if doc_info is not None else ""
-    except Exception as exc:
-        info.error = str(exc)
+        embedded = list(reader.embedded_signatures)
+    except Exception:
+        logger.warning("Could not read an uploaded PDF", exc_info=True)
+        info.readable = False
         return info
     for part in re.split(r"[,\s]+", keywords):
         if part.startswith(KEYWORD_CODE):
             info.code = part.removeprefix(KEYWORD_CODE)
         elif part.startswith(KEYWORD_HASH):
             info.hashes.append(part.removeprefix(KEYWORD_HASH))
-    try:
-        embedded = list(reader.embedded_signatures)
-    except Exception as exc:
-        info.error = str(exc)
-        embedded = []
+    if len(embedded) > MAX_SIGNATURES_CHECKED:
+        info.too_many_signatures = True
+        return info
     if embedded:
-        from pyhanko.sign.validation import validate_pdf_signature
         from pyhanko_certvalidator import ValidationContext
 
-        context = ValidationContext(trust_roots=_trust_roots())
-        for sig in embedded:
-            try:
-                status = validate_pdf_signature(sig, context)
-                info.signatures.append(
-                    {
-                        "field": sig.field_name,
-                        "intact": status.intact,
-                        "valid": status.valid,
-                        "trusted": status.trusted,
-                        "signer": status.signing_cert.subject.human_friendly,
-                        "signed_at": status.signer_reported_dt,
-                        "coverage": status.coverage.name,
-                        "bottom_line": status.bottom_line,
-                    }
-                )
-            except Exception as exc:
-                info.signatures.append({"field": sig.field_name, "error": str(exc)})
+        organisation_cert = _organisation_certificate()
+        roots = [organisation_cert] if organisation_cert is not None else []
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        info.signatures = [_signature_check(sig, context, organisation_cert) for sig in embedded]
     return info

@@ -1,16 +1,24 @@
 """Pledge pages. Views parse input, call one selector or service and render."""
 
+import datetime as dt
 import ipaddress
+import logging
+import math
+import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+# One rule for the client's address behind trusted proxies, shared with the login throttle.
+from core.auth import client_ip as _client_ip
 from core.permissions import access_rule
 from documents import services as document_services
 from documents.models import DocumentJob
@@ -30,6 +38,8 @@ from .permissions import can_edit_unit_targets, can_manage_pledge, can_sign_for_
 
 PDF_KIND = "pledge"
 
+logger = logging.getLogger(__name__)
+
 
 def _apply_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError next to the matching field, else above the form."""
@@ -38,30 +48,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _valid_ip(value: str | None) -> str | None:
-    try:
-        return str(ipaddress.ip_address((value or "").strip()))
-    except ValueError:
-        return None
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    """The signer's address. Behind settings.PLEDGE_TRUSTED_PROXY_COUNT = N reverse proxies
-    it is the N-th address from the right of X-Forwarded-For, the one the outermost trusted
-    proxy appended (addresses further left are the client's own claims); REMOTE_ADDR when
-    there is no proxy or the header is missing or malformed."""
-    remote = _valid_ip(request.META.get("REMOTE_ADDR"))
-    count = settings.PLEDGE_TRUSTED_PROXY_COUNT
-    if count > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        # The last `count` entries were appended by our proxies; any left of them are the
-        # client's own claims and are never read.
-        trusted = [_valid_ip(part) for part in forwarded[-count:]]
-        if len(forwarded) >= count and all(trusted):
-            return trusted[0]
-    return remote
 
 
 def _base(request: HttpRequest, bloc_year, **extra) -> dict:
@@ -305,6 +291,7 @@ def pledge_sign(request: HttpRequest, bloc_year_id: int, unit_id: int) -> HttpRe
                     unit=unit,
                     user=request.user,
                     password=form.cleaned_data["password"],
+                    request=request,
                     expected_hash=form.cleaned_data["content_hash"],
                     ip_address=_client_ip(request),
                     user_agent=request.headers.get("user-agent", ""),
@@ -429,39 +416,73 @@ def pdf_request(request: HttpRequest, version_id: int) -> HttpResponse:
     return redirect("documents:detail", job_id=job.pk)
 
 
+def _verify_rate_address(request: HttpRequest) -> str:
+    """Whom the verification rate limit counts: the client's address; an IPv6 client per
+    /64, the block one subscriber usually holds (else each request could use a new one)."""
+    ip = _client_ip(request)
+    if ip is None:
+        return "unknown"
+    if ipaddress.ip_address(ip).version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return ip
+
+
+def _verify_rate_wait(request: HttpRequest) -> int:
+    """Count one check for the client's address in the current fixed window of the shared
+    cache (an atomic increment on Redis); the seconds until the window ends when over the
+    limit, else 0. With the cache down the check goes ahead (logged): the page stays up."""
+    window = max(1, settings.PLEDGE_VERIFY_RATE_WINDOW_SECONDS)
+    now = time.time()
+    slot = int(now // window)
+    key = f"pledges:verify-rate:{_verify_rate_address(request)}:{slot}"
+    try:
+        count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+    except ValueError:  # expired between add and incr: a fresh window
+        count = 1
+    except Exception:
+        logger.warning("Verification rate limit not counted: cache unavailable", exc_info=True)
+        return 0
+    if count <= settings.PLEDGE_VERIFY_RATE_LIMIT:
+        return 0
+    return max(1, math.ceil((slot + 1) * window - now))
+
+
+def _verify_refused(request: HttpRequest, wait: int) -> HttpResponse:
+    again = timezone.localtime(timezone.now() + dt.timedelta(seconds=wait))
+    message = _(
+        "Bạn đã xác thực quá nhiều lần từ cùng một địa chỉ. Hãy thử lại sau %(minutes)s phút, "
+        "lúc %(time)s (giờ Việt Nam)."
+    ) % {"minutes": math.ceil(wait / 60), "time": again.strftime("%H:%M")}
+    response = render(
+        request, "pledges/verify.html", {"form": VerifyForm(), "refused": message}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @access_rule("public")
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Public: anyone holding the PDF (or its code) checks it against the stored data."""
-    result = None
-    pdf_info = None
+    """Public: anyone holding the PDF checks the file itself; a code alone checks only the
+    stored data it names. Rate-limited per client address."""
+    code_query = request.method == "GET" and bool(request.GET.get("code"))
+    if request.method == "POST" or code_query:
+        wait = _verify_rate_wait(request)
+        if wait:
+            return _verify_refused(request, wait)
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
-    elif request.GET.get("code"):
+    elif code_query:
         form = VerifyForm(request.GET)
     else:
         form = VerifyForm()
+    outcome = None
     if form.is_bound and form.is_valid():
         code = form.cleaned_data.get("code") or ""
-        pdf_hashes = None
-        if form.cleaned_data.get("pdf"):
-            pdf_info = signing.pdf_inspect(form.cleaned_data["pdf"].read())
-            if pdf_info.code:
-                code = pdf_info.code
-                pdf_hashes = pdf_info.hashes
-            else:
-                form.add_error(
-                    "pdf",
-                    _(
-                        "Không tìm thấy mã xác thực trong tệp PDF này (không phải bản giao "
-                        "ước do hệ thống tạo?)."
-                    ),
-                )
-        if not form.errors:
-            result = selectors.pledge_verify(code=code, pdf_hashes=pdf_hashes)
-    return render(
-        request,
-        "pledges/verify.html",
-        {"form": form, "result": result, "pdf_info": pdf_info},
-    )
+        pdf = form.cleaned_data.get("pdf")
+        if pdf:
+            outcome = selectors.pledge_file_verify(data=pdf.read(), code=code)
+        else:
+            outcome = selectors.pledge_code_verify(code=code)
+    return render(request, "pledges/verify.html", {"form": form, "outcome": outcome})

@@ -225,7 +225,9 @@ def demo_load() -> list[tuple[str, str]]:
         now = timezone.now()
         sheets = ScoreSheet.objects.filter(bloc_year=by2019)
         sheets.filter(self_submitted_at__isnull=True).update(self_submitted_at=now)
-        sheets.filter(unit__name="Ban Quản lý Khu kinh tế").update(self_submitted_by=leader)
+        sheets.filter(unit__name="Ban Quản lý Khu kinh tế").update(
+            self_submitted_by=leader, self_submitted_by_username=leader.username
+        )
         sheets.filter(cross_submitted_at__isnull=True).update(cross_submitted_at=now)
         services.scoring_verify(bloc_year=by2019, actor=board)
     if services.criteria_table_for_bloc_year(bloc_year=by2020) is None:

@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
+
 
 class TableImportForm(forms.Form):
     file = forms.FileField(
@@ -19,8 +21,9 @@ class TableImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Chỉ nhận tệp .xlsx."))
-        if f.size > settings.SCORING_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("Tệp quá lớn: tối đa 2 MB."))
+        limit = settings.SCORING_IMPORT_MAX_BYTES
+        if f.size > limit:
+            raise forms.ValidationError(uploads.limit_message(uploads.Limit(limit, upload=True)))
         return f
 
 

@@ -5,9 +5,12 @@ Totals are never stored; they are computed in one place (scoring/totals.py)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import BlocYear, Province, Unit
+from core.models import username_kept
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
@@ -52,8 +55,11 @@ class CriteriaTable(models.Model):
         verbose_name=_("người tạo"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    created_by_username = models.CharField(
+        _("tên đăng nhập người tạo"), max_length=150, blank=True, editable=False
     )
 
     class Meta:
@@ -78,6 +84,7 @@ class CriteriaTable(models.Model):
                 name="criteria_table_caps_not_negative",
                 violation_error_message=_("Trần điểm cộng và điểm trừ không được âm."),
             ),
+            username_kept("created_by", "criteria_table_created_by_username"),
         ]
 
     def __str__(self) -> str:
@@ -173,8 +180,11 @@ class ScoreSheet(models.Model):
         verbose_name=_("người nộp tự chấm"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    self_submitted_by_username = models.CharField(
+        _("tên đăng nhập người nộp tự chấm"), max_length=150, blank=True, editable=False
     )
     cross_submitted_at = models.DateTimeField(_("hoàn tất chấm chéo lúc"), null=True, blank=True)
     cross_submitted_by = models.ForeignKey(
@@ -182,8 +192,11 @@ class ScoreSheet(models.Model):
         verbose_name=_("người hoàn tất chấm chéo"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    cross_submitted_by_username = models.CharField(
+        _("tên đăng nhập người hoàn tất chấm chéo"), max_length=150, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
@@ -192,7 +205,9 @@ class ScoreSheet(models.Model):
         verbose_name_plural = _("phiếu chấm điểm")
         ordering = ["bloc_year", "unit__name"]
         constraints = [
-            models.UniqueConstraint(fields=["bloc_year", "unit"], name="score_sheet_unique")
+            models.UniqueConstraint(fields=["bloc_year", "unit"], name="score_sheet_unique"),
+            username_kept("self_submitted_by", "score_sheet_self_submitted_by_username"),
+            username_kept("cross_submitted_by", "score_sheet_cross_submitted_by_username"),
         ]
 
     def __str__(self) -> str:
@@ -225,8 +240,11 @@ class ScoreValue(models.Model):
         verbose_name=_("người cập nhật"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    updated_by_username = models.CharField(
+        _("tên đăng nhập người cập nhật"), max_length=150, blank=True, editable=False
     )
 
     class Meta:
@@ -244,6 +262,7 @@ class ScoreValue(models.Model):
             models.CheckConstraint(
                 condition=Q(stage__in=["self", "cross", "verified"]), name="score_value_stage"
             ),
+            username_kept("updated_by", "score_value_updated_by_username"),
         ]
 
     def __str__(self) -> str:
@@ -269,14 +288,18 @@ class ScoreChange(models.Model):
         verbose_name=_("người thay đổi"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    changed_by_username = models.CharField(
+        _("tên đăng nhập người thay đổi"), max_length=150, blank=True, editable=False
     )
 
     class Meta:
         verbose_name = _("lịch sử thay đổi điểm")
         verbose_name_plural = _("lịch sử thay đổi điểm")
         ordering = ["-changed_at", "-id"]
+        constraints = [username_kept("changed_by", "score_change_changed_by_username")]
 
     def __str__(self) -> str:
         return f"{self.score_value_id} v{self.version}: {self.old_value} → {self.new_value}"
@@ -301,14 +324,18 @@ class Evidence(models.Model):
         verbose_name=_("người tải lên"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    uploaded_by_username = models.CharField(
+        _("tên đăng nhập người tải lên"), max_length=150, blank=True, editable=False
     )
 
     class Meta:
         verbose_name = _("minh chứng")
         verbose_name_plural = _("minh chứng")
         ordering = ["uploaded_at", "id"]
+        constraints = [username_kept("uploaded_by", "evidence_uploaded_by_username")]
 
     def __str__(self) -> str:
         return self.original_name
@@ -363,8 +390,11 @@ class ScoringYear(models.Model):
         verbose_name=_("người khóa"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    locked_by_username = models.CharField(
+        _("tên đăng nhập người khóa"), max_length=150, blank=True, editable=False
     )
     # A new random token after every write that changes what the grid shows; the grid's
     # cached data are keyed by it, so a cached grid is never stale.
@@ -373,6 +403,7 @@ class ScoringYear(models.Model):
     class Meta:
         verbose_name = _("trạng thái chấm điểm")
         verbose_name_plural = _("trạng thái chấm điểm")
+        constraints = [username_kept("locked_by", "scoring_year_locked_by_username")]
 
     def __str__(self) -> str:
         return str(self.bloc_year)
@@ -390,7 +421,7 @@ class ScoringYearEvent(models.Model):
     scoring_year = models.ForeignKey(
         ScoringYear,
         verbose_name=_("trạng thái chấm điểm"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="events",
     )
     action = models.CharField(_("hành động"), max_length=10, choices=Action.choices)
@@ -401,14 +432,25 @@ class ScoringYearEvent(models.Model):
         verbose_name=_("người thực hiện"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+    )
+    actor_username = models.CharField(
+        _("tên đăng nhập người thực hiện"), max_length=150, blank=True, editable=False
     )
 
     class Meta:
         verbose_name = _("sự kiện khóa / mở lại")
         verbose_name_plural = _("sự kiện khóa / mở lại")
         ordering = ["-at", "-id"]
+        constraints = [
+            username_kept("actor", "scoring_year_event_actor_username"),
+            # A re-opening always states why (the service asks for 10 characters or more).
+            models.CheckConstraint(
+                condition=Q(action="lock") | Q(GreaterThanOrEqual(Length(Trim("reason")), 10)),
+                name="scoring_year_event_reopen_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -3,7 +3,8 @@
 - self stage (tự chấm): staff and leader of the unit edit their own sheet until the leader
   submits it; only the leader submits;
 - cross stage (chấm chéo): the bloc-year's secretariat, administrators, and units assigned
-  to cross-score a unit; never anyone of the scored unit itself;
+  to cross-score a unit; never anyone of the scored unit itself; closing it (submitting)
+  is for the secretariat, administrators and the leaders of an assigned unit only;
 - verified stage (thẩm định): the board of the province and administrators; verifying
   locks the bloc-year; re-opening needs a reason;
 - read: the bloc-year's managers (secretariat, board, admin) read every sheet; a unit's
@@ -106,11 +107,26 @@ def can_edit_stage(
 
 
 def can_submit_stage(user: Any, sheet: ScoreSheet, stage: str) -> bool:
+    """Self stage: a leader of the unit. Cross stage (closing it): the bloc-year's
+    secretariat, an administrator, or a leader of a unit the bloc assigns to cross-score
+    this unit; never staff (they prepare, the leader signs for the unit), never someone of
+    the scored unit itself."""
     s = user_scopes(user)
     if stage == Stage.SELF:
         return sheet.unit_id in s.leader_unit_ids
     if stage == Stage.CROSS:
-        return can_edit_stage(user, sheet.bloc_year, sheet.unit_id, stage, False, False)
+        if sheet.unit_id in s.unit_ids:
+            return False
+        if s.is_admin or sheet.bloc_year_id in s.secretariat_bloc_year_ids:
+            return True
+        return (
+            bool(s.leader_unit_ids)
+            and CrossAssignment.objects.filter(
+                bloc_year_id=sheet.bloc_year_id,
+                target_id=sheet.unit_id,
+                scorer_id__in=s.leader_unit_ids,
+            ).exists()
+        )
     return False
 
 

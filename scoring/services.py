@@ -4,7 +4,7 @@
 import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -16,9 +16,12 @@ from django.utils.translation import gettext as _
 
 from blocs import cycle
 from blocs.models import BlocYear, Membership
-from core.services import audit_event_record
+from core import filetypes, uploads
+from core.numbers import parse_vn_decimal
+from core.services import actor_username, audit_event_record
 
 from .models import (
+    POINTS,
     CriteriaTable,
     Criterion,
     CriterionGroup,
@@ -35,40 +38,41 @@ from .permissions import can_edit_stage
 from .totals import REGULAR, fmt, sheet_totals
 
 MAX_POINTS = Decimal("99999.99")
-_NUMBER = re.compile(r"^\d{1,5}(?:[.,]\d{1,2})?$")
 
 
 # --- numbers ---------------------------------------------------------------------------------
 
 
 def points_parse(raw: Any, *, max_points: Decimal | None = None) -> Decimal | None:
-    """Parse what a user typed: "8,5" and "8.5" are both 8.5; empty clears the cell.
+    """Parse a score as typed, with the one parser (core.numbers: "8,5" and "8.5" are 8.5,
+    "1.000" is a thousand, ASCII digits only); empty clears the cell. The grid's JavaScript
+    gives the same verdicts (scoring/static/scoring/vn_number.js and grid.js).
     Raises ValidationError with a Vietnamese message."""
     if raw is None:
         return None
-    if not isinstance(raw, str | int | Decimal):
+    limit = MAX_POINTS if max_points is None else max_points
+    above = _("Vượt điểm tối đa: tối đa %(max)s điểm.") % {"max": fmt(limit)}
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    elif isinstance(raw, Decimal):  # from the database (copies between stages)
+        if not raw.is_finite() or abs(raw.adjusted()) > 20:
+            raise ValidationError(_("Giá trị không phải là số."))
+        raw = format(raw, "f")
+    if not isinstance(raw, str):
         raise ValidationError(_("Giá trị không phải là số."))
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
-    if text == "":
-        return None
-    if len(text) > 20:
-        raise ValidationError(_("Giá trị không phải là số."))
-    if text.startswith("-") and _NUMBER.match(text[1:]):
-        raise ValidationError(_("Điểm không được âm."))
-    if not _NUMBER.match(text):
-        if re.match(r"^\d+[.,]\d{3,}$", text):
-            raise ValidationError(_("Điểm chỉ được có tối đa 2 chữ số thập phân."))
-        raise ValidationError(
-            _("“%(text)s” không phải là số. Nhập ví dụ 8 hoặc 8,5.") % {"text": text[:20]}
-        )
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError(_("Giá trị không phải là số.")) from None
-    if max_points is not None and value > max_points:
-        raise ValidationError(
-            _("Vượt điểm tối đa: tối đa %(max)s điểm.") % {"max": fmt(max_points)}
-        )
+    value = parse_vn_decimal(
+        raw,
+        max_digits=POINTS["max_digits"],
+        decimal_places=POINTS["decimal_places"],
+        messages={
+            "invalid": _("“%(text)s” không phải là số. Nhập ví dụ 8 hoặc 8,5."),
+            "negative": _("Điểm không được âm."),
+            "decimals": _("Điểm chỉ được có tối đa 2 chữ số thập phân."),
+            "too_big": above,
+        },
+    )
+    if value is not None and value > limit:
+        raise ValidationError(above)
     return value
 
 
@@ -168,6 +172,7 @@ def criteria_table_create(
         penalty_cap=penalty_cap,
         copied_from=copied_from,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by_username=actor_username(actor),
     )
     table.full_clean()
     table.save()
@@ -471,6 +476,7 @@ def scores_save(
 
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
+    username = actor_username(actor)
     to_create, to_update, history = [], [], []
     result = SaveResult()
     for key, (cell, value) in parsed.items():
@@ -493,6 +499,7 @@ def scores_save(
                 version=1,
                 updated_at=now,
                 updated_by=user,
+                updated_by_username=username,
             )
             to_create.append(current)
             old_value, old_comment = None, ""
@@ -501,6 +508,7 @@ def scores_save(
             current.value, current.comment = value, comment
             current.version += 1
             current.updated_at, current.updated_by = now, user
+            current.updated_by_username = username
             to_update.append(current)
         history.append(
             ScoreChange(
@@ -514,6 +522,7 @@ def scores_save(
                 note=note,
                 changed_at=now,
                 changed_by=user,
+                changed_by_username=username,
             )
         )
         result.saved[key] = {"value": fmt(value), "version": current.version}
@@ -532,6 +541,7 @@ def scores_save(
                 version=v.version,
                 updated_at=v.updated_at,
                 updated_by=v.updated_by,
+                updated_by_username=v.updated_by_username,
             )
             for v in (*to_create, *to_update)
         ]
@@ -539,7 +549,14 @@ def scores_save(
             fresh,
             update_conflicts=True,
             unique_fields=["sheet", "criterion", "stage"],
-            update_fields=["value", "comment", "version", "updated_at", "updated_by"],
+            update_fields=[
+                "value",
+                "comment",
+                "version",
+                "updated_at",
+                "updated_by",
+                "updated_by_username",
+            ],
         )
         for old, new in zip((*to_create, *to_update), fresh, strict=True):
             old.pk = new.pk
@@ -580,6 +597,18 @@ def _stage_values(sheet: ScoreSheet, stage: str) -> dict[int, Decimal | None]:
     return dict(sheet.values.filter(stage=stage).values_list("criterion_id", "value"))
 
 
+def stage_submit_refusal(stage: str) -> str:
+    """Why someone may not submit this stage (scoring.permissions.can_submit_stage)."""
+    if stage == Stage.CROSS:
+        return _(
+            "Chỉ thư ký khối hoặc lãnh đạo đơn vị được phân công chấm chéo mới hoàn tất "
+            "bước chấm chéo của đơn vị này."
+        )
+    if stage == Stage.SELF:
+        return _("Chỉ lãnh đạo đơn vị mới ký nộp phiếu tự chấm.")
+    return _("Bạn không có quyền nộp bước chấm này.")
+
+
 @transaction.atomic
 def score_stage_submit(*, sheet: ScoreSheet, stage: str, actor: Any) -> ScoreSheet:
     """The leader submits the self-assessment, or the cross scorer closes the cross stage.
@@ -594,7 +623,7 @@ def score_stage_submit(*, sheet: ScoreSheet, stage: str, actor: Any) -> ScoreShe
     if stage not in (Stage.SELF, Stage.CROSS):
         raise ValidationError(_("Bước chấm không hợp lệ."))
     if not can_submit_stage(actor, sheet, stage):
-        raise PermissionDenied(_("Bạn không có quyền nộp bước chấm này."))
+        raise PermissionDenied(stage_submit_refusal(stage))
     cycle.bloc_year_require(
         bloc_year=sheet.bloc_year, allowed=[BlocYear.Status.SCORING], work=_("nộp phiếu chấm")
     )
@@ -636,10 +665,12 @@ def score_stage_submit(*, sheet: ScoreSheet, stage: str, actor: Any) -> ScoreShe
     now = timezone.now()
     if stage == Stage.SELF:
         sheet.self_submitted_at, sheet.self_submitted_by = now, actor
-        fields = ["self_submitted_at", "self_submitted_by"]
+        sheet.self_submitted_by_username = actor_username(actor)
+        fields = ["self_submitted_at", "self_submitted_by", "self_submitted_by_username"]
     else:
         sheet.cross_submitted_at, sheet.cross_submitted_by = now, actor
-        fields = ["cross_submitted_at", "cross_submitted_by"]
+        sheet.cross_submitted_by_username = actor_username(actor)
+        fields = ["cross_submitted_at", "cross_submitted_by", "cross_submitted_by_username"]
     sheet.save(update_fields=fields)
     scoring_revision_bump(bloc_year_ids=[sheet.bloc_year_id])
     audit_event_record(actor=actor, action=f"score_sheet_submit_{stage}", target=sheet)
@@ -665,10 +696,12 @@ def score_stage_return(*, sheet: ScoreSheet, stage: str, reason: str, actor: Any
         raise ValidationError(_("Bước chấm này chưa được nộp."))
     if stage == Stage.SELF:
         sheet.self_submitted_at = sheet.self_submitted_by = None
-        fields = ["self_submitted_at", "self_submitted_by"]
+        sheet.self_submitted_by_username = ""
+        fields = ["self_submitted_at", "self_submitted_by", "self_submitted_by_username"]
     else:
         sheet.cross_submitted_at = sheet.cross_submitted_by = None
-        fields = ["cross_submitted_at", "cross_submitted_by"]
+        sheet.cross_submitted_by_username = ""
+        fields = ["cross_submitted_at", "cross_submitted_by", "cross_submitted_by_username"]
     sheet.save(update_fields=fields)
     scoring_revision_bump(bloc_year_ids=[sheet.bloc_year_id])
     audit_event_record(
@@ -748,10 +781,14 @@ def scoring_verify(*, bloc_year: BlocYear, actor: Any) -> ScoringYear:
             % {"units": "; ".join(sorted(missing))}
         )
     state.locked_at, state.locked_by = timezone.now(), actor
+    state.locked_by_username = actor_username(actor)
     state.revision = uuid.uuid4().hex
-    state.save(update_fields=["locked_at", "locked_by", "revision"])
+    state.save(update_fields=["locked_at", "locked_by", "locked_by_username", "revision"])
     ScoringYearEvent.objects.create(
-        scoring_year=state, action=ScoringYearEvent.Action.LOCK, actor=actor
+        scoring_year=state,
+        action=ScoringYearEvent.Action.LOCK,
+        actor=actor,
+        actor_username=actor_username(actor),
     )
     audit_event_record(actor=actor, action="scoring_verify", target=bloc_year)
     return state
@@ -781,12 +818,18 @@ def scoring_reopen(*, bloc_year: BlocYear, reason: str, actor: Any) -> ScoringYe
         raise ValidationError(_("Điểm của năm thi đua này chưa bị khóa."))
     if year_status == BlocYear.Status.VOTING:
         cycle.bloc_year_step_back(bloc_year=bloc_year, reason=reason, actor=actor)
-    state.locked_at = state.locked_by = None
-    state.revision = uuid.uuid4().hex
-    state.save(update_fields=["locked_at", "locked_by", "revision"])
+    # The event first: the database lifts a lock only right after a recorded re-opening.
     ScoringYearEvent.objects.create(
-        scoring_year=state, action=ScoringYearEvent.Action.REOPEN, reason=reason, actor=actor
+        scoring_year=state,
+        action=ScoringYearEvent.Action.REOPEN,
+        reason=reason,
+        actor=actor,
+        actor_username=actor_username(actor),
     )
+    state.locked_at = state.locked_by = None
+    state.locked_by_username = ""
+    state.revision = uuid.uuid4().hex
+    state.save(update_fields=["locked_at", "locked_by", "locked_by_username", "revision"])
     audit_event_record(
         actor=actor, action="scoring_reopen", target=bloc_year, data={"reason": reason}
     )
@@ -818,8 +861,17 @@ def evidence_add(*, sheet: ScoreSheet, criterion: Criterion, upload: Any, actor:
         )
     limit = settings.SCORING_EVIDENCE_MAX_BYTES
     if upload.size > limit:
+        raise ValidationError({"file": uploads.limit_message(uploads.Limit(limit, upload=True))})
+    # By content, not by name: a page or a program renamed to .pdf is not evidence.
+    if not filetypes.content_matches_extension(upload, ext):
         raise ValidationError(
-            {"file": _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}
+            {
+                "file": _(
+                    "Nội dung tệp không phải là tệp .%(ext)s thật (tệp bị đổi tên?). "
+                    "Hãy tải lên tệp gốc."
+                )
+                % {"ext": ext}
+            }
         )
     table = criteria_table_for_bloc_year(bloc_year=sheet.bloc_year)
     if table is None or criterion.table_id != table.pk:
@@ -840,10 +892,21 @@ def evidence_add(*, sheet: ScoreSheet, criterion: Criterion, upload: Any, actor:
         criterion=criterion,
         stage=Stage.SELF,
         # Version 0: no points saved yet, so a grid opened before still saves without conflict.
-        defaults={"updated_at": timezone.now(), "updated_by": actor, "version": 0},
+        defaults={
+            "updated_at": timezone.now(),
+            "updated_by": actor,
+            "updated_by_username": actor_username(actor),
+            "version": 0,
+        },
     )
     name = PurePath(upload.name).name[:200]
-    evidence = Evidence(score_value=value, original_name=name, size=upload.size, uploaded_by=actor)
+    evidence = Evidence(
+        score_value=value,
+        original_name=name,
+        size=upload.size,
+        uploaded_by=actor,
+        uploaded_by_username=actor_username(actor),
+    )
     evidence.file.save(name, upload, save=False)
     evidence.save()
     audit_event_record(

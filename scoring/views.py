@@ -1,10 +1,14 @@
 """Thin views: parse input, call one selector or service, render."""
 
 import json
+import re
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -282,40 +286,144 @@ def _json_error(message: str, status: int, **extra) -> JsonResponse:
     return JsonResponse({"ok": False, "message": message, **extra}, status=status)
 
 
+# --- the grid's JSON body ---------------------------------------------------------------------
+# Parsed strictly: NaN, Infinity, floats and huge integers never become Python floats or
+# ints that crash later; they become markers that the per-cell checks refuse.
+
+ID_MAX = 2**63 - 1  # BigAutoField
+VERSION_MAX = 2**31 - 1  # PositiveIntegerField
+_JSON_INT_DIGITS = 30  # longer integer literals are refused without converting them
+
+
+class _NotANumber:
+    """Stands for NaN, Infinity, -Infinity or an over-long integer literal: no check takes
+    it for a number."""
+
+
+def _json_constant(_name: str) -> _NotANumber:
+    return _NotANumber()
+
+
+def _json_int(literal: str) -> int | _NotANumber:
+    return int(literal) if len(literal) <= _JSON_INT_DIGITS else _NotANumber()
+
+
+def _json_float(literal: str) -> Decimal | _NotANumber:
+    try:
+        return Decimal(literal)  # exact; 1e309 stays finite and is refused as an id
+    except ArithmeticError:
+        return _NotANumber()
+
+
+class BadBody(Exception):
+    """The body as a whole is unusable: nothing is saved, one message."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(detail)
+
+
+def grid_body_cells(raw: bytes) -> list:
+    """The cells of a save request: a JSON object {"cells": [...]}, 1 to MAX_CELLS."""
+    try:
+        payload = json.loads(
+            raw or b"null",
+            parse_constant=_json_constant,
+            parse_float=_json_float,
+            parse_int=_json_int,
+        )
+    except (ValueError, RecursionError):  # not JSON (or not UTF-8), or nested too deep
+        raise BadBody(_("Nội dung gửi lên không phải là JSON.")) from None
+    cells = payload.get("cells") if isinstance(payload, dict) else None
+    if not isinstance(cells, list):
+        raise BadBody(_("Nội dung gửi lên phải là một đối tượng JSON có danh sách “cells”."))
+    if not cells:
+        raise BadBody(_("Danh sách ô trống."))
+    if len(cells) > MAX_CELLS:
+        raise BadBody(_("Quá nhiều ô trong một lần lưu (tối đa %(n)s ô).") % {"n": MAX_CELLS})
+    return cells
+
+
+def _json_id(value: Any, *, lowest: int, highest: int) -> int | None:
+    """A JSON integer in range (not a boolean, a float, a string), else None."""
+    if type(value) is int and lowest <= value <= highest:
+        return value
+    return None
+
+
+def _bad_text(text: str) -> bool:
+    """NUL (PostgreSQL refuses it in text) or a lone surrogate (not encodable)."""
+    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def grid_cell_input(raw: Any, index: int) -> tuple[services.CellInput | None, str, list[str]]:
+    """One cell of the body as the service takes it, its key ("unit:criterion", or
+    "#<index>" when the ids are unusable) and the Vietnamese reasons it is refused.
+    Ids are JSON integers; the value is text (as typed), a JSON number or null."""
+    if not isinstance(raw, dict):
+        return None, f"#{index}", [_("Mỗi ô phải là một đối tượng JSON.")]
+    errors = []
+    unit = _json_id(raw.get("unit"), lowest=1, highest=ID_MAX)
+    if unit is None:
+        errors.append(_("Mã đơn vị phải là một số nguyên dương."))
+    criterion = _json_id(raw.get("criterion"), lowest=1, highest=ID_MAX)
+    if criterion is None:
+        errors.append(_("Mã tiêu chí phải là một số nguyên dương."))
+    key = f"#{index}" if unit is None or criterion is None else f"{unit}:{criterion}"
+    version = _json_id(raw.get("version", 0), lowest=0, highest=VERSION_MAX)
+    if version is None:
+        errors.append(_("Phiên bản của ô phải là một số nguyên không âm."))
+    value = raw.get("value")
+    if type(value) is int or isinstance(value, Decimal):  # a JSON number: read as typed
+        value = str(value)
+    if value is not None and not isinstance(value, str):
+        errors.append(_("Giá trị không phải là số."))
+    elif value is not None and _bad_text(value):
+        errors.append(_("Giá trị chứa ký tự không hợp lệ."))
+    comment = raw.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        errors.append(_("Ghi chú phải là chữ."))
+    elif comment is not None and _bad_text(comment):
+        errors.append(_("Ghi chú chứa ký tự không hợp lệ."))
+    if errors:
+        return None, key, errors
+    cell = services.CellInput(
+        unit_id=unit, criterion_id=criterion, version=version, value=value, comment=comment
+    )
+    return cell, key, []
+
+
 @access_rule("object")
 @require_POST
 def grid_save(request: HttpRequest, bloc_year_id: int, stage: str) -> JsonResponse:
-    """Save many cells at once (JSON). All or nothing: 400 with per-cell errors, 409 with
-    the newer values and who saved them, 403 without the right."""
+    """Save many cells at once (JSON). All or nothing: 400 with per-cell errors ("unit:
+    criterion" keys, or "#<index>" for a cell whose ids are unusable), 409 with the newer
+    values and who saved them, 403 without the right. A 200 lists every cell it saved."""
     stage = selectors.stage_or_404(stage)
     bloc_year = selectors.scoring_bloc_year_get(user=request.user, bloc_year_id=bloc_year_id)
     try:
-        payload = json.loads(request.body or b"null")
-    except (ValueError, RequestDataTooBig):
-        return _json_error(_("Dữ liệu gửi lên không hợp lệ."), 400)
-    raw_cells = payload.get("cells") if isinstance(payload, dict) else None
-    if not isinstance(raw_cells, list) or not raw_cells or len(raw_cells) > MAX_CELLS:
-        return _json_error(_("Dữ liệu gửi lên không hợp lệ."), 400)
-    cells = []
-    for raw in raw_cells:
-        try:
-            comment = raw.get("comment")
-            if comment is not None and not isinstance(comment, str):
-                raise TypeError
-            value = raw.get("value")
-            if value is not None and not isinstance(value, str | int | float):
-                raise TypeError
-            cells.append(
-                services.CellInput(
-                    unit_id=int(raw["unit"]),
-                    criterion_id=int(raw["criterion"]),
-                    version=int(raw.get("version", 0)),
-                    value=None if value is None else str(value),
-                    comment=comment,
-                )
-            )
-        except (AttributeError, KeyError, TypeError, ValueError):
-            return _json_error(_("Dữ liệu gửi lên không hợp lệ."), 400)
+        raw_cells = grid_body_cells(request.body)
+    except RawPostDataException:  # a form post, whose body was read as form data
+        return _json_error(
+            _("Dữ liệu gửi lên không hợp lệ."),
+            400,
+            detail=_("Nội dung gửi lên không phải là JSON."),
+        )
+    except RequestDataTooBig:
+        return _json_error(
+            _("Dữ liệu gửi lên không hợp lệ."), 400, detail=_("Nội dung gửi lên quá lớn.")
+        )
+    except BadBody as exc:
+        return _json_error(_("Dữ liệu gửi lên không hợp lệ."), 400, detail=exc.detail)
+    cells, errors = [], {}
+    for index, raw in enumerate(raw_cells):
+        cell, key, reasons = grid_cell_input(raw, index)
+        if reasons:
+            errors[key] = " ".join(reasons)
+        else:
+            cells.append(cell)
+    if errors:
+        return _json_error(_("Dữ liệu gửi lên không hợp lệ."), 400, errors=errors, conflicts={})
     try:
         result = services.scores_save(
             bloc_year=bloc_year, stage=stage, cells=cells, actor=request.user
@@ -367,7 +475,7 @@ def sheet_submit(request: HttpRequest, sheet_id: int, stage: str) -> HttpRespons
     stage = selectors.stage_or_404(stage)
     sheet = selectors.sheet_get_for_user(user=request.user, sheet_id=sheet_id)
     if not perms.can_submit_stage(request.user, sheet, stage):
-        raise PermissionDenied(_("Bạn không có quyền nộp bước chấm này."))
+        raise PermissionDenied(services.stage_submit_refusal(stage))
     try:
         services.score_stage_submit(sheet=sheet, stage=stage, actor=request.user)
     except ValidationError as exc:
@@ -591,6 +699,13 @@ def reopen(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
     return redirect("scoring:scoreboard", bloc_year_id=bloc_year.pk)
 
 
+def _form_id(text: str) -> int:
+    """An id posted by a form: ASCII digits only (int() would also take "٨", " 8", "8_0")."""
+    if not re.fullmatch(r"[0-9]{1,18}", text):
+        raise ValueError(text)
+    return int(text)
+
+
 @access_rule("object")
 @require_http_methods(["GET", "POST"])
 def assignments(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
@@ -603,7 +718,7 @@ def assignments(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
         try:
             for raw in request.POST.getlist("pair"):
                 scorer, target = raw.split(":", 1)
-                pairs.append((int(scorer), int(target)))
+                pairs.append((_form_id(scorer), _form_id(target)))
             services.cross_assignment_set(bloc_year=bloc_year, pairs=pairs, actor=request.user)
         except ValueError:
             messages.error(request, _("Dữ liệu gửi lên không hợp lệ."))

@@ -1,15 +1,27 @@
 """Excel (.xlsx, openpyxl) import and export: the criteria table (round trip, with a
-row-by-row validation report), the scoreboard and the sheets."""
+row-by-row validation report), the scoreboard and the sheets.
+
+Spreadsheets are hostile input both ways. Exports write every string as a text cell, never
+a formula (a name typed as `=HYPERLINK(...)` must not run for whoever opens the file).
+The import reads only files whose uncompressed size and row count are bounded, checked
+before any row is parsed, and refuses formula cells."""
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from core.numbers import parse_vn_decimal
+from core.uploads import size_text
 
 from .models import Criterion, Stage
 
@@ -28,6 +40,29 @@ HEADER = ["Loại", "Mã", "Nội dung", "Điểm tối đa", "Minh chứng bắ
 YES = {"có", "x", "1", "true", "yes"}
 NO = {"không", "", "0", "false", "no"}
 BOLD = Font(bold=True)
+# OWASP "CSV/formula injection": text starting with one of these may be read as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The import report lists the rows up to this many bad rows, then counts the others.
+REPORT_MAX_ERRORS = 200
+
+
+def _cell(ws, value: Any) -> Any:
+    """A string becomes a text cell (inline string, t="inlineStr"): openpyxl would store
+    "=..." as a formula and "#N/A" as an error. Text that a spreadsheet could still take
+    for a formula when edited also gets Excel's quote prefix (shown as text, kept as text,
+    the value itself unchanged, so that the export imports again as it was)."""
+    if not isinstance(value, str):
+        return value
+    cell = Cell(ws)
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters break the file
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    return cell
+
+
+def _append(ws, values: list) -> None:
+    ws.append([_cell(ws, v) for v in values])
 
 
 def _response_bytes(wb: Workbook) -> bytes:
@@ -45,18 +80,19 @@ def table_to_xlsx(table: Any, spec: list[dict]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Bảng chấm điểm"
-    ws.append(["Tên bảng", table.name])
-    ws.append(["Trần điểm cộng", table.bonus_cap])
-    ws.append(["Trần điểm trừ", table.penalty_cap])
-    ws.append([])
-    ws.append(HEADER)
+    _append(ws, ["Tên bảng", table.name])
+    _append(ws, ["Trần điểm cộng", table.bonus_cap])
+    _append(ws, ["Trần điểm trừ", table.penalty_cap])
+    _append(ws, [])
+    _append(ws, HEADER)
     for cell in ws[5]:
         cell.font = BOLD
     for g in spec:
-        ws.append(["Nhóm", g["code"], g["name"], None, None, None])
+        _append(ws, ["Nhóm", g["code"], g["name"], None, None, None])
         ws.cell(row=ws.max_row, column=3).font = BOLD
         for c in g["criteria"]:
-            ws.append(
+            _append(
+                ws,
                 [
                     KIND_LABELS[c["kind"]],
                     c["code"],
@@ -64,7 +100,7 @@ def table_to_xlsx(table: Any, spec: list[dict]) -> bytes:
                     c["max_points"],
                     "Có" if c["evidence_required"] else "Không",
                     c["guidance"],
-                ]
+                ],
             )
     for row in ws.iter_rows(min_row=6, min_col=4, max_col=4):
         for cell in row:
@@ -92,6 +128,7 @@ class ParsedTable:
     groups: list[dict] = field(default_factory=list)
     report: list[RowReport] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    report_limit = REPORT_MAX_ERRORS  # not a field: the template shows it
 
     @property
     def ok(self) -> bool:
@@ -100,6 +137,28 @@ class ParsedTable:
     @property
     def error_count(self) -> int:
         return len(self.file_errors) + sum(1 for r in self.report if not r.ok)
+
+    @property
+    def report_shown(self) -> list[RowReport]:
+        """The report up to its 200th bad row (report_limit): a page of 20,000 errors
+        helps nobody and costs megabytes."""
+        bad = 0
+        for i, r in enumerate(self.report):
+            bad += not r.ok
+            if bad == self.report_limit:
+                return self.report[: i + 1]
+        return self.report
+
+    @property
+    def errors_not_shown(self) -> int:
+        return sum(1 for r in self.report if not r.ok) - sum(
+            1 for r in self.report_shown if not r.ok
+        )
+
+    @property
+    def errors_not_shown_text(self) -> str:
+        """The count with the language's thousands separator ("19.800" in Vietnamese)."""
+        return f"{self.errors_not_shown:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
 def _text(value: Any) -> str:
@@ -111,13 +170,16 @@ def _text(value: Any) -> str:
 
 
 def _decimal(value: Any) -> Decimal | None:
+    """The one place where the import reads a number."""
     if value is None or _text(value) == "":
         return None
+    if isinstance(value, bool):  # a TRUE/FALSE cell is no number
+        raise ValueError
     if isinstance(value, int | float | Decimal):
         d = Decimal(str(value))
     else:
         try:
-            d = Decimal(_text(value).replace(",", "."))
+            d = parse_vn_decimal(_text(value), max_digits=7, decimal_places=2, allow_negative=True)
         except InvalidOperation:
             raise ValueError from None
     if not d.is_finite():
@@ -125,18 +187,116 @@ def _decimal(value: Any) -> Decimal | None:
     return d
 
 
+class FileRefused(Exception):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+def _not_xlsx() -> FileRefused:
+    return FileRefused(_("Tệp không phải là bảng tính .xlsx hợp lệ."))
+
+
+def _check_archive(upload: Any) -> None:
+    """Before anything is decompressed: the file is a zip holding a workbook, and what it
+    would expand to is bounded. ZipInfo.file_size is what the archive declares, and it is
+    enough: zipfile never returns more than the declared size of a member (it stops there
+    and fails the CRC), so nothing can expand past the sum checked here."""
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise _not_xlsx() from None
+    finally:
+        upload.seek(0)
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _not_xlsx()
+    limit = settings.SCORING_IMPORT_MAX_UNCOMPRESSED_BYTES
+    total = sum(info.file_size for info in infos)
+    sheets = [i.file_size for i in infos if i.filename.startswith("xl/worksheets/")]
+    if total > limit:
+        raise FileRefused(
+            _(
+                "Tệp giải nén ra %(size)s (trang tính lớn nhất %(sheet)s), quá giới hạn "
+                "%(limit)s của một bảng chấm điểm. Hãy xóa các dòng, trang tính hoặc hình "
+                "ảnh thừa rồi lưu lại."
+            )
+            % {
+                "size": size_text(total),
+                "sheet": size_text(max(sheets, default=0)),
+                "limit": size_text(limit),
+            }
+        )
+
+
+def _too_many_rows() -> FileRefused:
+    return FileRefused(
+        _(
+            "Trang tính có hơn %(max)s dòng: bảng chấm điểm nhập từ Excel có tối đa "
+            "%(max)s dòng. Hãy xóa các dòng thừa (cả dòng trống đã định dạng) ở cuối."
+        )
+        % {"max": settings.SCORING_IMPORT_MAX_ROWS}
+    )
+
+
+def _read_rows(upload: Any) -> tuple[list[tuple], dict[int, list[str]]]:
+    """The first worksheet's rows (values of columns A-F, numbered from 1) and, by row,
+    the cells holding a formula. Stops at the row cap before reading further."""
+    _check_archive(upload)
+    cap = settings.SCORING_IMPORT_MAX_ROWS
+    try:
+        # Not data_only: a formula cell must be seen as one (data_type "f") to be refused;
+        # its cached value may be anything the author's spreadsheet computed.
+        wb = load_workbook(upload, read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many types for non-xlsx content
+        raise _not_xlsx() from None
+    try:
+        if not wb.worksheets:
+            raise _not_xlsx()
+        ws = wb.worksheets[0]
+        if (ws.max_row or 0) > cap:  # the declared size, when there is one
+            raise _too_many_rows()
+        # A declared size smaller than the data would make openpyxl drop rows silently:
+        # count the rows that are really there instead.
+        ws.reset_dimensions()
+        rows: list[tuple] = []
+        formulas: dict[int, list[str]] = {}
+        for number, cells in enumerate(ws.iter_rows(max_col=6), start=1):
+            if number > cap:
+                raise _too_many_rows()
+            values = []
+            for column, cell in enumerate(cells, start=1):
+                if cell.data_type == "f":
+                    formulas.setdefault(number, []).append(f"{get_column_letter(column)}{number}")
+                values.append(cell.value)
+            rows.append(tuple(values))
+    except FileRefused:
+        raise
+    except Exception:  # damaged XML, bad shared-string index, CRC error, ...
+        raise FileRefused(
+            _("Không đọc được nội dung bảng tính (tệp bị hỏng?). Hãy mở và lưu lại bằng Excel.")
+        ) from None
+    finally:
+        wb.close()
+    return rows, formulas
+
+
+def _formula_error(cells: list[str]) -> str:
+    return _(
+        "Ô %(cells)s chứa công thức: phần mềm chỉ nhận giá trị. Hãy nhập giá trị "
+        "(hoặc dán dạng giá trị) thay cho công thức."
+    ) % {"cells": ", ".join(cells)}
+
+
 def parse_table_xlsx(upload: Any) -> ParsedTable:
     """Read a criteria table; every row gets a line in the report. Nothing is imported
     unless every row is valid (the caller checks `ok`)."""
     parsed = ParsedTable()
     try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for non-xlsx content
-        parsed.file_errors.append(_("Tệp không phải là bảng tính .xlsx hợp lệ."))
+        rows, formulas = _read_rows(upload)
+    except FileRefused as exc:
+        parsed.file_errors.append(str(exc))
         return parsed
-    ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True, max_col=6))
-    wb.close()
     header_at = None
     for i, row in enumerate(rows):
         first = _text(row[0] if row else None).lower()
@@ -146,6 +306,15 @@ def parse_table_xlsx(upload: Any) -> ParsedTable:
         label = first
         value = row[1] if len(row) > 1 else None
         number = i + 1
+        if number in formulas:
+            parsed.report.append(
+                RowReport(
+                    row=number,
+                    text=f"{_text(row[0])}: {_text(value)}"[:120],
+                    errors=[_formula_error(formulas[number])],
+                )
+            )
+            continue
         if label == "tên bảng":
             parsed.name = _text(value)[:255]
         elif label in ("trần điểm cộng", "trần điểm trừ"):
@@ -169,6 +338,14 @@ def parse_table_xlsx(upload: Any) -> ParsedTable:
             )
         )
         return parsed
+    if header_at + 1 in formulas:
+        parsed.report.append(
+            RowReport(
+                row=header_at + 1,
+                text=_("Dòng tiêu đề"),
+                errors=[_formula_error(formulas[header_at + 1])],
+            )
+        )
     if not parsed.name:
         parsed.file_errors.append(_("Thiếu tên bảng (dòng “Tên bảng”)."))
     codes: dict[str, int] = {}
@@ -182,6 +359,12 @@ def parse_table_xlsx(upload: Any) -> ParsedTable:
         report = RowReport(row=offset, text=f"{_text(kind_text)} {code} {name}".strip()[:120])
         parsed.report.append(report)
         kind = KINDS.get(_text(kind_text).lower())
+        if offset in formulas:
+            report.errors.append(_formula_error(formulas[offset]))
+            if kind == "group":  # the rows below still belong to it: no follow-up errors
+                group = {"code": code, "name": name, "criteria": []}
+                parsed.groups.append(group)
+            continue
         if kind is None:
             report.errors.append(
                 _("Loại “%(kind)s” không hợp lệ: dùng Nhóm, Tiêu chí, Điểm cộng hoặc Điểm trừ.")
@@ -215,10 +398,12 @@ def parse_table_xlsx(upload: Any) -> ParsedTable:
                 report.errors.append(_("Điểm tối đa phải lớn hơn 0."))
             elif max_points != max_points.quantize(Decimal("0.01")):
                 report.errors.append(_("Điểm tối đa chỉ được có tối đa 2 chữ số thập phân."))
-        except ValueError:
+        except ValueError as exc:
             max_points = None
             report.errors.append(
-                _("Điểm tối đa “%(v)s” không phải là số.") % {"v": _text(max_raw)[:20]}
+                _("Điểm tối đa chỉ được có tối đa 2 chữ số thập phân.")
+                if getattr(exc, "code", None) == "decimals"  # core.numbers.NumberError
+                else _("Điểm tối đa “%(v)s” không phải là số.") % {"v": _text(max_raw)[:20]}
             )
         evidence_text = _text(evidence_raw).lower()
         if evidence_text not in YES | NO:
@@ -246,10 +431,11 @@ def scoreboard_to_xlsx(*, bloc_year: Any, board: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Tổng hợp"
-    ws.append([f"Bảng tổng hợp kết quả chấm điểm – {bloc_year.bloc.name} – năm {bloc_year.year}"])
+    _append(ws, [f"Bảng tổng hợp kết quả chấm điểm – {bloc_year.bloc.name} – năm {bloc_year.year}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"Điểm tối đa: {board.get('max_total', '')}; quy chế: {board.get('rule_name', '')}"])
-    ws.append([])
+    max_total, rule = board.get("max_total", ""), board.get("rule_name", "")
+    _append(ws, [f"Điểm tối đa: {max_total}; quy chế: {rule}"])
+    _append(ws, [])
     header = [
         "STT",
         "Đơn vị",
@@ -264,13 +450,14 @@ def scoreboard_to_xlsx(*, bloc_year: Any, board: dict) -> bytes:
         "Căn cứ xếp loại",
         "Còn thiếu",
     ]
-    ws.append(header)
+    _append(ws, header)
     for cell in ws[4]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for i, row in enumerate(board["rows"], start=1):
         t = row.totals
-        ws.append(
+        _append(
+            ws,
             [
                 i,
                 row.unit.name,
@@ -284,7 +471,7 @@ def scoreboard_to_xlsx(*, bloc_year: Any, board: dict) -> bytes:
                 row.rank_reason,
                 row.classification_reason,
                 "; ".join(str(m) for m in row.missing),
-            ]
+            ],
         )
     for r in ws.iter_rows(min_row=5, min_col=3, max_col=7):
         for cell in r:
@@ -304,8 +491,8 @@ def sheets_to_xlsx(*, bloc_year: Any, criteria: list, members: list, values: dic
     table = criteria[0].table if criteria else None
     for stage in (Stage.SELF, Stage.CROSS, Stage.VERIFIED):
         ws = wb.create_sheet(str(Stage(stage).label))
-        ws.append(["Đơn vị", *[c.code for c in criteria], "Tổng"])
-        ws.append(["(tối đa)", *[c.max_points for c in criteria], None])
+        _append(ws, ["Đơn vị", *[c.code for c in criteria], "Tổng"])
+        _append(ws, ["(tối đa)", *[c.max_points for c in criteria], None])
         for cell in ws[1]:
             cell.font = BOLD
         for m in members:
@@ -316,18 +503,19 @@ def sheets_to_xlsx(*, bloc_year: Any, criteria: list, members: list, values: dic
                 bonus_cap=table.bonus_cap,
                 penalty_cap=table.penalty_cap,
             )
-            ws.append(
+            _append(
+                ws,
                 [
                     m.unit.name,
                     *[vals.get(c.pk) for c in criteria],
                     totals.total if totals.started else None,
-                ]
+                ],
             )
         ws.freeze_panes = "B3"
         _autosize(ws, {1: 45})
     ws = wb.create_sheet("Tiêu chí")
-    ws.append(["Mã", "Loại", "Nội dung", "Điểm tối đa"])
+    _append(ws, ["Mã", "Loại", "Nội dung", "Điểm tối đa"])
     for c in criteria:
-        ws.append([c.code, KIND_LABELS[c.kind], c.name, c.max_points])
+        _append(ws, [c.code, KIND_LABELS[c.kind], c.name, c.max_points])
     _autosize(ws, {3: 80})
     return _response_bytes(wb)

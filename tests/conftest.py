@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from blocs import cycle, services
@@ -41,6 +42,16 @@ def make_user(username: str, **extra) -> object:
     user_model = get_user_model()
     user = user_model.objects.create_user(username=username, password=PASSWORD, **extra)
     return user
+
+
+def log_in(client, *, username: str, password: str) -> bool:
+    """Log in through the login page, as a person does; True when it worked. Django's
+    Client.login() authenticates without a request, which django-axes refuses (it counts
+    failures per client address); use this, or client.force_login() when the password is
+    not what the test is about."""
+    client.logout()
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302
 
 
 @dataclass

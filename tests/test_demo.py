@@ -13,6 +13,8 @@ from blocs.demo import DEMO_PASSWORD
 from blocs.models import Bloc, BlocYear, Membership, Province, RoleAssignment, Unit
 from meetings.models import Meeting
 
+from .conftest import log_in
+
 pytestmark = pytest.mark.django_db
 
 QB_BLOC = "Khối thi đua các ngành Kinh tế - Kỹ thuật"
@@ -163,7 +165,7 @@ def test_dak_lak_2025_reorganisation_keeps_history(demo):
 @pytest.mark.parametrize("username", ACCOUNTS)
 def test_demo_account_logs_in(demo, username):
     client = Client()
-    assert client.login(username=username, password=DEMO_PASSWORD)
+    assert log_in(client, username=username, password=DEMO_PASSWORD)
     assert client.get("/").status_code == 200
 
 
@@ -196,18 +198,18 @@ def test_demo_accounts_have_their_roles(demo):
 
 def test_demo_accounts_see_their_dashboards(demo):
     client = Client()
-    client.login(username="thuky", password=DEMO_PASSWORD)
+    log_in(client, username="thuky", password=DEMO_PASSWORD)
     html = client.get("/").content.decode()
     assert 'id="secretariat-section"' in html
     assert f"{QB_BLOC} – năm 2020" in html
 
-    client.login(username="ban.tdkt", password=DEMO_PASSWORD)
+    log_in(client, username="ban.tdkt", password=DEMO_PASSWORD)
     html = client.get("/").content.decode()
     assert 'id="board-section"' in html
     assert QB_BLOC in html
     assert DL_BLOC not in html
 
-    client.login(username="lanhdao", password=DEMO_PASSWORD)
+    log_in(client, username="lanhdao", password=DEMO_PASSWORD)
     html = client.get("/").content.decode()
     assert 'id="unit-section"' in html
     assert "Ban Quản lý Khu kinh tế" in html
@@ -233,4 +235,4 @@ def test_load_demo_twice_changes_nothing(demo):
     assert _counts() == first
     assert second_output == demo
     for username in ACCOUNTS:
-        assert Client().login(username=username, password=DEMO_PASSWORD)
+        assert log_in(Client(), username=username, password=DEMO_PASSWORD)

@@ -122,7 +122,7 @@ def test_login_with_right_password_works(client):
 @pytest.fixture
 def logged_in(client):
     user = make_user("doi.mat.khau", first_name="Nguyễn", last_name="Văn A")
-    assert client.login(username="doi.mat.khau", password=PASSWORD)
+    client.force_login(user)
     return client, user
 
 

@@ -1,5 +1,11 @@
-"""GET /healthz/: public, JSON, 200 only when the database, the broker and (when tasks are
-not eager) at least one worker answer; 503 otherwise. Each case stays well under 5 s."""
+"""GET /healthz/: public, JSON. Anyone gets {"status": "ok"} (200) or {"status": "error"}
+(503) from one database query, without a broker or worker ping. Called from the machine
+itself (the container healthcheck: loopback address, no proxy header) or by a staff user,
+it also names the database and checks the broker and (when tasks are not eager) the
+workers: 200 only when all answer. Each case stays well under 5 s.
+
+Django's test client calls from 127.0.0.1, i.e. as the container healthcheck does; the
+outside callers below set REMOTE_ADDR."""
 
 import os
 from unittest import mock
@@ -17,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("core:healthz")
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+OUTSIDE = {"REMOTE_ADDR": "203.0.113.7"}
 
 
 @pytest.fixture
@@ -47,13 +54,98 @@ def broker_url(monkeypatch):
     celery_app.amqp._producer_pool = None
 
 
-def _get(client):
-    response = client.get(URL)
+def _get(client, **extra):
+    response = client.get(URL, **extra)
     assert response["Content-Type"] == "application/json"
     return response, response.json()
 
 
-def test_healthz_anonymous_eager_ok(client, eager):
+@pytest.fixture
+def no_broker_contact(monkeypatch):
+    """Fails the test if the view opens a broker connection or pings the workers."""
+    touched = []
+
+    def refuse(*args, **kwargs):
+        touched.append(args)
+        raise AssertionError("the broker was contacted")
+
+    monkeypatch.setattr(celery_app, "connection_for_write", refuse)
+    monkeypatch.setattr(celery_app.control, "inspect", refuse)
+    yield touched
+    assert touched == []
+
+
+# --- Outside callers: the verdict only -------------------------------------------------------
+
+
+def test_outside_anonymous_gets_only_the_verdict(client, not_eager, no_broker_contact):
+    # Tasks go to a broker here, yet an anonymous probe from outside triggers no ping.
+    response, body = _get(client, **OUTSIDE)
+    assert response.status_code == 200
+    assert body == {"status": "ok"}
+
+
+def test_outside_anonymous_database_down_is_503_without_details(client, eager):
+    wrapper = connections["default"]
+    with mock.patch.object(wrapper, "cursor", side_effect=OperationalError("refused")) as cursor:
+        response, body = _get(client, **OUTSIDE)
+    assert cursor.called
+    assert response.status_code == 503
+    assert body == {"status": "error"}
+    assert b"OperationalError" not in response.content
+
+
+@pytest.mark.parametrize("extra", [{}, OUTSIDE], ids=["local", "outside"])
+def test_a_failing_health_check_is_logged_not_mailed(
+    client, eager, settings, mailoutbox, caplog, extra
+):
+    """The container healthcheck probes every 30 s: a database outage must not mail ADMINS
+    the report of every probe (Django mails each 5xx it logs as an error)."""
+    settings.ADMINS = [("Quản trị", "quantri@example.gov.vn")]
+    wrapper = connections["default"]
+    with mock.patch.object(wrapper, "cursor", side_effect=OperationalError("refused")):
+        response, _body = _get(client, **extra)
+    assert response.status_code == 503
+    assert mailoutbox == []
+    warnings = [r for r in caplog.records if "Health check failed" in r.getMessage()]
+    assert warnings and "OperationalError" in warnings[0].getMessage()
+
+
+def test_outside_logged_in_non_staff_gets_only_the_verdict(client, not_eager, no_broker_contact):
+    client.force_login(make_user("dang.nhap"))
+    response, body = _get(client, **OUTSIDE)
+    assert (response.status_code, body) == (200, {"status": "ok"})
+
+
+def test_forwarded_for_localhost_is_not_local(client, not_eager, no_broker_contact):
+    # X-Forwarded-For is set by the client or a proxy: it never makes a caller local.
+    response, body = _get(client, HTTP_X_FORWARDED_FOR="127.0.0.1", **OUTSIDE)
+    assert body == {"status": "ok"}
+
+
+def test_loopback_through_a_local_proxy_is_not_local(client, not_eager, no_broker_contact):
+    # A reverse proxy on the same host connects from 127.0.0.1 but adds its header.
+    response, body = _get(client, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert body == {"status": "ok"}
+
+
+def test_outside_staff_sees_the_details(client, eager):
+    client.force_login(make_user("quan.tri", is_staff=True))
+    response, body = _get(client, **OUTSIDE)
+    assert response.status_code == 200
+    assert body["database"]["vendor"] == connections["default"].vendor
+    assert body["broker"]["mode"] == "eager"
+
+
+def test_ipv6_loopback_sees_the_details(client, eager):
+    response, body = _get(client, REMOTE_ADDR="::1")
+    assert body["database"]["ok"] is True and "broker" in body
+
+
+# --- From the machine itself (the container healthcheck): the details -------------------------
+
+
+def test_healthz_local_eager_ok(client, eager):
     response, body = _get(client)
     assert response.status_code == 200
     assert body["status"] == "ok"
@@ -65,16 +157,11 @@ def test_healthz_anonymous_eager_ok(client, eager):
     assert body["workers"]["mode"] == "eager"
 
 
-def test_healthz_is_not_cached(client, eager):
-    response, _body = _get(client)
+@pytest.mark.parametrize("extra", [{}, OUTSIDE], ids=["local", "outside"])
+def test_healthz_is_not_cached(client, eager, extra):
+    response, _body = _get(client, **extra)
     assert "no-cache" in response["Cache-Control"]
-
-
-def test_healthz_for_logged_in_user_too(client, eager):
-    client.force_login(make_user("dang.nhap"))
-    response, body = _get(client)
-    assert response.status_code == 200
-    assert body["status"] == "ok"
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_healthz_refuses_post(client):

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "core",
     "blocs",
     "rules",
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "pledges",
     "awards",
     "meetings",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -45,7 +47,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Authenticated pages and private downloads: Cache-Control: private, no-store.
+    "core.middleware.PrivateCacheMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Refuses request bodies over the view's limit (UPLOAD_LIMITS) before they are read;
+    # its __call__ runs before any process_view, i.e. before the CSRF check reads POST.
+    "core.uploads.UploadLimitMiddleware",
+    # Idle logged-in sessions end (SESSION_COOKIE_AGE after the last request).
+    "core.auth.SessionIdleMiddleware",
+    # Last, as django-axes requires: turns a locked-out attempt's page into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,10 +153,36 @@ LOGGING = {
 SCORING_EVIDENCE_MAX_BYTES = env.int("SCORING_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 SCORING_EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt"]
 SCORING_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+# A table import is refused before any row is parsed when its .xlsx would expand to more
+# than this (sum of the zip members' sizes) or its first worksheet has more rows.
+SCORING_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "SCORING_IMPORT_MAX_UNCOMPRESSED_BYTES", default=10 * 1024 * 1024
+)
+SCORING_IMPORT_MAX_ROWS = env.int("SCORING_IMPORT_MAX_ROWS", default=2000)
 SCORING_COMMENT_MAX_LENGTH = 2000
 # The grid's shared data are cached under a revision token that changes with every write;
 # the timeout only bounds edits made outside the services (e.g. a unit renamed in admin).
 SCORING_GRID_CACHE_SECONDS = 600
+
+# --- uploads settings ---
+# core.uploads.UploadLimitMiddleware answers 413 before reading a request body whose
+# Content-Length passes the limit of the view it is sent to: the file limit named below
+# (URL name -> setting holding bytes) plus UPLOAD_FORM_OVERHEAD_BYTES for the form's other
+# fields; any other URL: UPLOAD_DEFAULT_MAX_BYTES. LimitedUploadHandler stops a file that
+# passes its limit while arriving (a missing or false Content-Length).
+PLEDGE_VERIFY_MAX_BYTES = env.int("PLEDGE_VERIFY_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_LIMITS = {
+    "pledges:verify": "PLEDGE_VERIFY_MAX_BYTES",
+    "scoring:evidence_upload": "SCORING_EVIDENCE_MAX_BYTES",
+    "scoring:table_import": "SCORING_IMPORT_MAX_BYTES",
+}
+UPLOAD_DEFAULT_MAX_BYTES = env.int("UPLOAD_DEFAULT_MAX_BYTES", default=2_621_440)  # 2.5 MB
+UPLOAD_FORM_OVERHEAD_BYTES = 64 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- pledges settings ---
 from celery.schedules import crontab  # noqa: E402
@@ -170,3 +208,64 @@ PLEDGE_SIGNING_PKCS12_PASSPHRASE = env("PLEDGE_SIGNING_PKCS12_PASSPHRASE", defau
 # signature records REMOTE_ADDR; N > 0: the N-th address from the right of X-Forwarded-For
 # (the one the outermost trusted proxy appended), REMOTE_ADDR if the header is unusable.
 PLEDGE_TRUSTED_PROXY_COUNT = env.int("PLEDGE_TRUSTED_PROXY_COUNT", default=0)
+# The public verification page answers at most PLEDGE_VERIFY_RATE_LIMIT checks (by code or
+# by upload) per client address (IPv6: per /64) in each PLEDGE_VERIFY_RATE_WINDOW_SECONDS
+# window, counted in the default cache; more are refused with 429 until the window ends.
+PLEDGE_VERIFY_RATE_LIMIT = env.int("PLEDGE_VERIFY_RATE_LIMIT", default=20)
+PLEDGE_VERIFY_RATE_WINDOW_SECONDS = env.int("PLEDGE_VERIFY_RATE_WINDOW_SECONDS", default=600)
+
+# --- security headers settings ---
+from csp import constants as csp  # noqa: E402
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from files of this site,
+# never inline, so that injected markup cannot run. The grid's JSON data islands
+# (<script type="application/json">) are data, not scripts, and need no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        # Bootstrap's form controls draw their icons as data: SVG images.
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
+
+# --- login throttling and sessions settings ---
+import datetime as _dt  # noqa: E402
+
+# django-axes counts failed password checks (the login page, the admin login, the pledge
+# signing password, the old password of a password change: one counter, core/auth.py).
+# After LOGIN_FAILURE_LIMIT failures for one account, or from one client address (each
+# counted on its own), further attempts, a right password included, are refused for
+# LOGIN_COOLOFF_MINUTES with a message saying when to try again. Admins unlock early by
+# deleting the rows in admin "Axes > Access attempts" (or `manage.py axes_reset_username`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("LOGIN_THROTTLE_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lock are refused without being counted, so the lock ends at the time the
+# message announced instead of moving on with every refused try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the count: reset by address would let an attacker with an account
+# of their own clear their address between guesses at others' passwords.
+AXES_RESET_ON_SUCCESS = False
+# The client address by the same trusted-proxy rule as the signatures
+# (PLEDGE_TRUSTED_PROXY_COUNT), so that a forged X-Forwarded-For cannot dodge the lock;
+# an IPv6 client is counted per /64.
+AXES_CLIENT_IP_CALLABLE = "core.auth.throttle_address"
+# The refused page is the form itself with the message next to the password, as a 429.
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# Logged-in sessions end DJANGO_SESSION_IDLE_SECONDS (default 8 hours) after the last
+# request, to the minute: core.auth.SessionIdleMiddleware moves the end forward at most
+# once a minute.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=8 * 3600)

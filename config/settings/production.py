@@ -26,3 +26,22 @@ CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS only (behind the TLS-terminating proxy, which sets X-Forwarded-Proto). The
+# container healthcheck calls http://127.0.0.1:8000/healthz/ from inside and must not be
+# redirected.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^livez/$"]
+# Browsers remember to use HTTPS only (default one year). Preload only takes effect when
+# the site's registrable domain is submitted to the browsers' list; set
+# DJANGO_SECURE_HSTS_PRELOAD=false to leave the token out.
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Server errors are mailed to these addresses (comma-separated), with the traceback;
+# users see only a reference (templates/500.html).
+ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
+SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)  # noqa: F405

@@ -2,10 +2,17 @@
 
 import contextlib
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -15,6 +22,83 @@ from pledges import services
 from pledges.models import PledgeVersion
 
 from ..conftest import PASSWORD, make_user
+
+PASSPHRASE = "mat-khau-chung-thu"
+ORGANISATION_CN = "Văn phòng Khối thi đua - chứng thư thử nghiệm"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The verification page counts checks per address in the cache: every test starts at 0."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def self_signed_pkcs12(path, *, common_name: str = ORGANISATION_CN, passphrase: str = PASSPHRASE):
+    """A throwaway self-signed certificate and its key in a PKCS#12 file; the certificate."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Khối thi đua (thử nghiệm)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"to-chuc", key, cert, None, serialization.BestAvailableEncryption(passphrase.encode())
+        )
+    )
+    return cert
+
+
+def flip_signed_byte(pdf: bytes) -> bytes:
+    """The signed PDF with one byte changed in the middle of the first signed range (the
+    document itself, before the signature's own bytes)."""
+    match = re.search(rb"/ByteRange\s*\[\s*0\s+(\d+)", pdf)
+    assert match, "not a signed PDF"
+    i = int(match.group(1)) // 2
+    flipped = pdf[:i] + bytes([pdf[i] ^ 0x01]) + pdf[i + 1 :]
+    assert len(flipped) == len(pdf) and flipped != pdf
+    return flipped
+
+
+@pytest.fixture
+def certificate(tmp_path, settings):
+    """A throwaway self-signed organisation certificate, configured as the organisation's."""
+    path = tmp_path / "to-chuc.p12"
+    cert = self_signed_pkcs12(path)
+    settings.PLEDGE_SIGNING_PKCS12_PATH = str(path)
+    settings.PLEDGE_SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
+    return cert
+
 
 COMMITMENTS = [
     services.CommitmentData(

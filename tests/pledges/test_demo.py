@@ -17,6 +17,8 @@ from pledges import demo as pledges_demo
 from pledges import selectors, services
 from pledges.models import Pledge, PledgeVersion, Signature, UnitTarget
 
+from ..conftest import log_in
+
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -59,7 +61,7 @@ def test_quang_binh_2020_open_and_lanhdao_can_sign(demo):
     assert version.signatures.count() == 5
     assert UnitTarget.objects.filter(version=version).values("unit").distinct().count() == 9
     client = Client()
-    assert client.login(username="lanhdao", password=DEMO_PASSWORD)
+    assert log_in(client, username="lanhdao", password=DEMO_PASSWORD)
     by = version.pledge.bloc_year
     unit = by.members.get(name="Ban Quản lý Khu kinh tế")
     page = client.get(reverse("pledges:sign", args=[by.pk, unit.pk]))
@@ -96,4 +98,4 @@ def test_demo_pledges_are_idempotent_and_list_their_accounts(demo):
 
 
 def test_demo_leader_accounts_log_in(demo):
-    assert Client().login(username="lanhdao.sct.daklak", password=DEMO_PASSWORD)
+    assert log_in(Client(), username="lanhdao.sct.daklak", password=DEMO_PASSWORD)

@@ -474,7 +474,11 @@ def test_public_verification_by_code(fully_signed):
     v = fully_signed.version
     response = Client().get(reverse("pledges:verify"), {"code": v.code_display})
     html = _html(response)
-    assert 'data-intact="yes"' in html and "Giao ước còn nguyên vẹn." in html
+    # A code alone vouches for the stored data only, and says so.
+    assert html.count("data-verdict=") == 1
+    assert 'data-verdict="genuine" data-subject="code"' in html
+    assert "Dữ liệu giao ước đã lưu còn nguyên vẹn." in html
+    assert "không chứng minh một bản in hay tệp PDF nào là thật" in html
     assert "Nguyễn Văn An" in html and "203.0.113.7" not in html  # no IP in public
 
 
@@ -482,13 +486,16 @@ def test_verification_form_bad_input():
     c = Client()
     html = _html(c.post(reverse("pledges:verify"), {"code": ""}))
     assert "Hãy nhập mã xác thực hoặc tải lên tệp PDF." in html
+    assert "data-verdict=" not in html  # bad input: no verdict at all
     html = _html(c.post(reverse("pledges:verify"), {"code": "ZZZZ-ZZZZ-ZZZZ"}))
     assert "Không tìm thấy giao ước nào có mã xác thực ZZZZZZZZZZZZ." in html
+    assert 'data-verdict="not-verified"' in html and html.count("data-verdict=") == 1
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("giao-uoc.pdf", b"not a pdf", content_type="application/pdf")
     html = _html(c.post(reverse("pledges:verify"), {"pdf": fake}))
     assert "Tệp tải lên không phải là tệp PDF." in _field_block(html, "pdf")
+    assert "data-verdict=" not in html
 
 
 def test_behind_a_trusted_proxy_the_signature_records_the_client_not_the_proxy(opened, settings):

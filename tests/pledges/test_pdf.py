@@ -8,11 +8,7 @@ import unicodedata
 from io import BytesIO
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -23,10 +19,9 @@ from pledges import signing
 from pledges.models import Signature, UnitTarget
 
 from ..conftest import needs_pdftotext
-from .conftest import sign, triggers_disabled
+from .conftest import flip_signed_byte, sign, triggers_disabled
 
 pytestmark = pytest.mark.django_db
-PASSPHRASE = "mat-khau-chung-thu"
 
 
 def render(setup, django_capture_on_commit_callbacks, version=None) -> tuple[DocumentJob, bytes]:
@@ -56,60 +51,6 @@ def pdf_text(data: bytes) -> str:
     for leak in ("{#", "#}", "{%", "{{"):  # no template source in the document
         assert leak not in text, leak
     return text
-
-
-@pytest.fixture
-def certificate(tmp_path, settings):
-    """A throwaway self-signed organisation certificate in a PKCS#12 file."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Khối thi đua (thử nghiệm)"),
-            x509.NameAttribute(
-                NameOID.COMMON_NAME, "Văn phòng Khối thi đua - chứng thư thử nghiệm"
-            ),
-        ]
-    )
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    path = tmp_path / "to-chuc.p12"
-    path.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"to-chuc",
-            key,
-            cert,
-            None,
-            serialization.BestAvailableEncryption(PASSPHRASE.encode()),
-        )
-    )
-    settings.PLEDGE_SIGNING_PKCS12_PATH = str(path)
-    settings.PLEDGE_SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
-    return cert
 
 
 @needs_pdftotext
@@ -202,15 +143,15 @@ def test_uploaded_pdf_verifies_and_tampering_is_detected(
     _job, pdf = render(fully_signed, django_capture_on_commit_callbacks)
     url = reverse("pledges:verify")
     html = Client().post(url, {"pdf": SimpleUploadedFile("gu.pdf", pdf)}).content.decode()
-    assert 'id="verify-result" data-intact="yes"' in html
-    assert 'data-intact="none"' in html  # no digital signature in this one
+    assert 'data-verdict="genuine" data-subject="file"' in html
+    assert 'id="proof-sha256"' in html and 'id="proof-signature"' not in html  # unsigned
     with triggers_disabled("pledges_unittarget"):
         UnitTarget.objects.filter(version=fully_signed.version, position=1).update(
             description="Đã sửa"
         )
     html = Client().post(url, {"pdf": SimpleUploadedFile("gu.pdf", pdf)}).content.decode()
-    assert 'id="verify-result" data-intact="no"' in html
-    assert "Giao ước KHÔNG còn nguyên vẹn." in html
+    assert 'data-verdict="tampered"' in html and html.count("data-verdict=") == 1
+    assert "Dữ liệu đã lưu không khớp với nội dung đã được ký" in html
 
 
 def test_pdf_made_while_signing_was_open_still_verifies_after_later_signatures(
@@ -224,15 +165,14 @@ def test_pdf_made_while_signing_was_open_still_verifies_after_later_signatures(
     sign(opened, w.member)  # another unit signs after the PDF was made
     url = reverse("pledges:verify")
     html = Client().post(url, {"pdf": SimpleUploadedFile("gu.pdf", pdf)}).content.decode()
-    assert 'id="verify-result" data-intact="yes"' in html
-    assert "KHÔNG còn nguyên vẹn" not in html
+    assert 'data-verdict="genuine"' in html and html.count("data-verdict=") == 1
     assert "Tệp PDF được tạo khi mới có 2/3 chữ ký; sau đó có thêm 1 chữ ký." in html
     # A stored signature changed afterwards is still caught.
     with triggers_disabled("pledges_signature"):
         Signature.objects.filter(version=opened.version, unit=w.head).update(signer_name="Khác")
     html = Client().post(url, {"pdf": SimpleUploadedFile("gu.pdf", pdf)}).content.decode()
-    assert 'id="verify-result" data-intact="no"' in html
-    assert "Giao ước KHÔNG còn nguyên vẹn." in html
+    assert 'data-verdict="tampered"' in html and html.count("data-verdict=") == 1
+    assert "Tệp PDF được tạo khi mới có" not in html
 
 
 def test_pdf_without_a_code_is_explained(fully_signed):
@@ -245,6 +185,7 @@ def test_pdf_without_a_code_is_explained(fully_signed):
         .content.decode()
     )
     assert "Không tìm thấy mã xác thực trong tệp PDF này" in html
+    assert 'data-verdict="not-verified"' in html and html.count("data-verdict=") == 1
 
 
 # --- PAdES ----------------------------------------------------------------------------------
@@ -282,14 +223,15 @@ def test_pades_signed_pdf_validates_with_pyhanko(
     # The metadata survives signing; the verification page reads both.
     info = signing.pdf_inspect(pdf)
     assert info.code == fully_signed.version.verification_code
-    assert info.signatures and info.signatures[0]["intact"] and info.signatures[0]["trusted"]
+    (sig,) = info.signatures
+    assert sig.intact and sig.trusted and sig.organisation and sig.entire_file and sig.proves_file
     html = (
         Client()
         .post(reverse("pledges:verify"), {"pdf": SimpleUploadedFile("gu.pdf", pdf)})
         .content.decode()
     )
-    assert 'id="pades-result" data-intact="yes"' in html
-    assert 'id="verify-result" data-intact="yes"' in html
+    assert 'data-verdict="genuine"' in html and 'id="proof-signature"' in html
+    assert "Văn phòng Khối thi đua - chứng thư thử nghiệm" in html
 
 
 @needs_pdftotext
@@ -306,9 +248,7 @@ def test_altered_signed_pdf_fails_pyhanko_validation(
     fully_signed, certificate, django_capture_on_commit_callbacks
 ):
     _job, pdf = render(fully_signed, django_capture_on_commit_callbacks)
-    i = pdf.find(b"GI")  # change one byte inside the signed range
-    tampered = pdf[:i] + (b"X" if pdf[i : i + 1] != b"X" else b"Y") + pdf[i + 1 :]
-    assert tampered != pdf
+    tampered = flip_signed_byte(pdf)  # one byte inside the signed range
     status = _validate(tampered, certificate)
     assert not status.intact
     html = (
@@ -316,7 +256,7 @@ def test_altered_signed_pdf_fails_pyhanko_validation(
         .post(reverse("pledges:verify"), {"pdf": SimpleUploadedFile("gu.pdf", tampered)})
         .content.decode()
     )
-    assert 'id="pades-result" data-intact="no"' in html
+    assert 'data-verdict="tampered"' in html and html.count("data-verdict=") == 1
     assert "Chữ ký số trong tệp PDF không hợp lệ: tệp đã bị sửa sau khi ký." in html
 
 

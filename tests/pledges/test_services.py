@@ -699,9 +699,9 @@ def test_verification_detects_a_rewritten_title(fully_signed):
 
 def test_sqlite_trigger_covers_every_column_of_the_version():
     """The SQLite trigger lists the frozen columns by name (PostgreSQL compares whole rows):
-    a new column on PledgeVersion must be added to migration 0002's list, or a new migration."""
+    a new column on PledgeVersion must be added to the latest list (0002's, extended by 0003)."""
     import importlib
 
-    migration = importlib.import_module("pledges.migrations.0002_immutability_triggers")
+    migration = importlib.import_module("pledges.migrations.0003_actor_usernames")
     columns = {f.column for f in PledgeVersion._meta.concrete_fields} - {"status"}
     assert columns == set(migration.VERSION_COLUMNS)

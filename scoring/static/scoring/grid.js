@@ -9,13 +9,17 @@
 (function () {
   "use strict";
 
-  var NUMBER = /^\d{1,5}(?:[.,]\d{1,2})?$/;
+  // Scores are DecimalField(max_digits=7, decimal_places=2), as in scoring/models.py.
+  var POINTS = { maxDigits: 7, decimalPlaces: 2 };
 
+  /* Cents of a number the program wrote: VnNumber.parse's canonical value ("8.5", "-1"),
+   * or the server's data-max and caps ("10.00", "5,00" when localised). */
   function toCents(text) {
-    var parts = text.replace(",", ".").split(".");
-    var cents = parseInt(parts[0], 10) * 100;
+    var neg = text.charAt(0) === "-";
+    var parts = (neg ? text.slice(1) : text).replace(",", ".").split(".");
+    var cents = parseInt(parts[0] || "0", 10) * 100;
     if (parts[1]) cents += parseInt((parts[1] + "0").slice(0, 2), 10);
-    return cents;
+    return neg ? -cents : cents;
   }
 
   function fmtCents(cents) {
@@ -138,17 +142,18 @@
     return this.cells.get(el.dataset.unit + ":" + el.dataset.criterion) || null;
   };
 
-  /* Same rules as the server (scoring.services.points_parse); returns cents or null. */
+  /* Same verdicts as the server (scoring.services.points_parse, through the one parser
+   * core/numbers.py, mirrored by vn_number.js); returns cents or null. */
   ScoreGrid.prototype.parse = function (cell) {
-    var text = cell.input.value.replace(/[\s\u00a0]/g, "");
-    if (text === "") return { value: null };
-    if (text.charAt(0) === "-" && NUMBER.test(text.slice(1))) return { error: this.msg.negative };
-    if (!NUMBER.test(text)) {
-      if (/^\d+[.,]\d{3,}$/.test(text)) return { error: this.msg.decimals };
-      return { error: interpolate(this.msg.notNumber, { text: text.slice(0, 20) }) };
-    }
-    var cents = toCents(text);
-    if (cents > cell.max) return { error: interpolate(this.msg.aboveMax, { max: cell.maxText }) };
+    var parsed = window.VnNumber.parse(cell.input.value, POINTS);
+    var aboveMax = interpolate(this.msg.aboveMax, { max: cell.maxText });
+    if (parsed.error === "negative") return { error: this.msg.negative };
+    if (parsed.error === "decimals") return { error: this.msg.decimals };
+    if (parsed.error === "too_big") return { error: aboveMax };
+    if (parsed.error) return { error: interpolate(this.msg.notNumber, { text: parsed.text }) };
+    if (parsed.value === null) return { value: null };
+    var cents = toCents(parsed.value);
+    if (cents > cell.max) return { error: aboveMax };
     return { value: cents };
   };
 
@@ -401,7 +406,13 @@
     if (!cells.length) { this.renderState(); return; }
     var self = this;
     var sent = cells.map(function (cell) {
-      var item = { unit: cell.unit, criterion: cell.criterion, version: cell.version, value: cell.input.value };
+      // Ids go as JSON integers: the server refuses strings, floats and booleans.
+      var item = {
+        unit: parseInt(cell.unit, 10),
+        criterion: parseInt(cell.criterion, 10),
+        version: cell.version,
+        value: cell.input.value
+      };
       if (cell.comment !== null) item.comment = cell.comment.value;
       return { cell: cell, item: item, value: cell.input.value, comment: item.comment };
     });
