@@ -143,7 +143,6 @@ class BlocYearAdmin(ServiceAdmin):
             return next((r["unit"] for r in rows if r.get("role") == role), None)
 
         values = {
-            "status": form.cleaned_data["status"],
             "members": [r["unit"] for r in rows],
             "head": unit_with(Membership.Role.HEAD),
             "deputy": unit_with(Membership.Role.DEPUTY),

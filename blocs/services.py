@@ -324,20 +324,18 @@ def bloc_year_set_leadership(
 def bloc_year_update(
     *,
     bloc_year: BlocYear,
-    status: str,
     members: Iterable[Unit],
     head: Unit | None = None,
     deputy: Unit | None = None,
     actor: Any = None,
 ) -> BlocYear:
-    """Change a bloc-year's status, members and head/deputy at once. Members are removed
-    only while the year is being set up: later, scores, pledges and meetings name them."""
+    """Change a bloc-year's members and head/deputy at once (its status moves only through
+    blocs.cycle). Members are removed only while the year is being set up: later, scores,
+    pledges and meetings name them."""
     bloc_year = BlocYear.objects.select_for_update().select_related("bloc").get(pk=bloc_year.pk)
     members = list(members)
     if not members:
         raise ValidationError({"members": _("Khối phải có ít nhất một đơn vị thành viên.")})
-    if status not in BlocYear.Status.values:
-        raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
     current = {m.unit_id: m for m in bloc_year.memberships.all()}
     wanted = {u.pk for u in members}
     added, removed = wanted - current.keys(), current.keys() - wanted
@@ -358,12 +356,8 @@ def bloc_year_update(
         for role, unit in [(Membership.Role.HEAD, head), (Membership.Role.DEPUTY, deputy)]
         if unit is not None
     }
-    changes = _apply(bloc_year, {"status": status})
-    if not (changes or added or removed or before != after):
+    if not (added or removed or before != after):
         return bloc_year
-    if changes:
-        bloc_year.full_clean()
-        bloc_year.save(update_fields=["status"])
     bloc_year.memberships.filter(unit_id__in=removed).delete()
     Membership.objects.bulk_create(
         Membership(bloc_year=bloc_year, unit_id=pk, role=Membership.Role.MEMBER)
@@ -375,7 +369,6 @@ def bloc_year_update(
         action="bloc_year_update",
         target=bloc_year,
         data={
-            "changes": changes,
             "added": sorted(added),
             "removed": sorted(removed),
             "before": before,

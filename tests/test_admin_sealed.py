@@ -39,7 +39,7 @@ from scoring.models import (
     Stage,
 )
 
-from .conftest import needs_postgres
+from .conftest import needs_postgres, year_reach
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def demo():
     blocs_demo.demo_load()
     scoring_demo.demo_load()
     pledges_demo.demo_load()
-    by2020 = _qb(2020)
+    by2020 = year_reach(_qb(2020), BlocYear.Status.SCORING)
     staff = User.objects.get(username="canbo")
     sheet = ScoreSheet.objects.get(bloc_year=by2020, unit__name="Ban Quản lý Khu kinh tế")
     criterion = scoring_services.criteria_table_for_bloc_year(bloc_year=by2020).criteria.first()

@@ -9,11 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from blocs.models import BlocYear
 from documents import services as document_services
 from documents.models import DocumentJob
 from scoring import services as scoring_services
 from scoring.models import Criterion, ScoreSheet
 
+from .conftest import year_reach
 from .scoring.conftest import TABLE_SPEC
 
 EXPECTED_CSP = {
@@ -135,7 +137,7 @@ def test_document_download_is_private_no_store(client, world, django_capture_on_
 
 @pytest.fixture
 def scoring_table(world):
-    return scoring_services.criteria_table_create(
+    table = scoring_services.criteria_table_create(
         province=world.province,
         year=2020,
         bloc_year=world.bloc_year,
@@ -144,6 +146,8 @@ def scoring_table(world):
         bonus_cap=5,
         penalty_cap=4,
     )
+    year_reach(world.bloc_year, BlocYear.Status.SCORING)
+    return table
 
 
 def test_evidence_download_is_private_no_store(client, world, scoring_table):

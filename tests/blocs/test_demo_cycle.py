@@ -13,6 +13,7 @@ from blocs.demo import DEMO_PASSWORD, DL_BLOC, QB_BLOC
 from blocs.models import BlocYear, Province
 from core.models import AuditEvent
 from scoring.models import ScoringYear
+from tests.conftest import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_demo_statuses_reached_through_the_services(demo):
 def test_thuky_creates_2021_from_2020_and_the_board_sees_every_step_bar(demo):
     qb2020 = _get("quang-binh", QB_BLOC, 2020)
     client = Client()
-    assert client.login(username="thuky", password=DEMO_PASSWORD)
+    assert log_in(client, username="thuky", password=DEMO_PASSWORD)
     page = client.get(reverse("blocs:bloc_year_detail", args=[qb2020.pk])).content.decode()
     assert 'id="new-year"' in page
     url = reverse("blocs:bloc_year_new", args=[qb2020.bloc_id])
@@ -82,7 +83,7 @@ def test_thuky_creates_2021_from_2020_and_the_board_sees_every_step_bar(demo):
     assert 'data-status="setup"' in html and "Sở Giao thông vận tải" in html
 
     board = Client()
-    assert board.login(username="ban.tdkt", password=DEMO_PASSWORD)
+    assert log_in(board, username="ban.tdkt", password=DEMO_PASSWORD)
     province = Province.objects.get(code="quang-binh")
     page = board.get(reverse("blocs:province_cycle", args=[province.pk])).content.decode()
     for by in BlocYear.objects.filter(bloc__province=province):
