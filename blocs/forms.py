@@ -4,21 +4,38 @@ province, with a Vietnamese message for anything else."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+
+from core.names import person_full_name, person_sort_key
 
 from .models import RoleAssignment, Unit
 
 NOT_IN_PROVINCE = _("Đơn vị không thuộc tỉnh này hoặc đã ngừng hoạt động.")
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class _UnitChoices:
+    """A unit's label names its province (Unit.__str__): every province has a "Sở Công
+    Thương", and an administrator works across provinces. The province comes in the same
+    query."""
+
+    def _set_queryset(self, queryset) -> None:
+        if queryset is not None:
+            queryset = queryset.select_related("province")
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
     def label_from_instance(self, obj: Unit) -> str:
-        return obj.name
+        return str(obj)
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return obj.name
+class UnitChoiceField(_UnitChoices, forms.ModelChoiceField):
+    pass
+
+
+class UnitMultipleChoiceField(_UnitChoices, forms.ModelMultipleChoiceField):
+    pass
 
 
 class ReasonForm(forms.Form):
@@ -97,9 +114,21 @@ class LeadershipForm(forms.Form):
             self.fields[name].queryset = members if members is not None else Unit.objects.none()
 
 
+class _PeopleByGivenName(ModelChoiceIterator):
+    """People listed as Vietnamese lists do: by given name (core.names)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in sorted(self.queryset, key=person_sort_key):
+            yield self.choice(obj)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
+    iterator = _PeopleByGivenName
+
     def label_from_instance(self, obj) -> str:
-        full = obj.get_full_name()
+        full = person_full_name(obj)
         return f"{full} ({obj.username})" if full else obj.username
 
 
@@ -166,7 +195,8 @@ class SuccessionForm(forms.Form):
     new_name = forms.CharField(label=_("hoặc tên đơn vị mới"), max_length=255, required=False)
     on = forms.DateField(
         label=_("Ngày kế thừa"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # dd/mm/yyyy as typed (config/formats), not the browser's locale order of type="date".
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
         error_messages={
             "required": _("Hãy ghi ngày kế thừa."),
             "invalid": _("Ngày không hợp lệ."),

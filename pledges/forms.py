@@ -143,8 +143,9 @@ TargetFormSet = forms.formset_factory(
 class OpenForm(forms.Form):
     deadline = forms.DateField(
         label=_("Hạn ký"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        # A text box in dd/mm/yyyy (config/formats): type="date" would show the browser's
+        # locale order, e.g. mm/dd/yyyy in an English browser.
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
         error_messages={
             "required": _("Hãy chọn hạn ký."),
             "invalid": _("Ngày không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 31/01/2026."),
