@@ -4,7 +4,10 @@ province, with a Vietnamese message for anything else."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+
+from core.names import person_full_name, person_sort_key
 
 from .models import RoleAssignment, Unit
 
@@ -111,9 +114,21 @@ class LeadershipForm(forms.Form):
             self.fields[name].queryset = members if members is not None else Unit.objects.none()
 
 
+class _PeopleByGivenName(ModelChoiceIterator):
+    """People listed as Vietnamese lists do: by given name (core.names)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in sorted(self.queryset, key=person_sort_key):
+            yield self.choice(obj)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
+    iterator = _PeopleByGivenName
+
     def label_from_instance(self, obj) -> str:
-        full = obj.get_full_name()
+        full = person_full_name(obj)
         return f"{full} ({obj.username})" if full else obj.username
 
 

@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core.names import person_name
 from core.services import audit_event_record
 
 from . import cycle, services
@@ -299,7 +300,7 @@ def user_invite(
             "tại đường dẫn sau (chỉ dùng được một lần):\n%(url)s\n"
         ) % {
             "name": full_name,
-            "inviter": (actor.get_full_name() or actor.username) if actor else province.board_name,
+            "inviter": person_name(actor) if actor else province.board_name,
             "role": RoleAssignment.Role(role).label,
             "unit": unit.name,
             "province": province.name,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
+from core.names import person_sort_key
 from core.permissions import can_create_bloc_year, can_manage_registry, can_set_up_bloc_year
 from core.selectors import object_get_or_404
 
@@ -86,8 +87,8 @@ def province_units_with_history(*, province: Province) -> list[Unit]:
 
 def province_role_assignments(*, province: Province) -> list[RoleAssignment]:
     """Who holds which role in the province: its board, the secretariats of its bloc-years,
-    the leaders and staff of its units."""
-    return list(
+    the leaders and staff of its units; by person (given name first, core.names), then role."""
+    return sorted(
         RoleAssignment.objects.filter(
             Q(role=RoleAssignment.Role.BOARD, province=province)
             | Q(role=RoleAssignment.Role.SECRETARIAT, bloc_year__bloc__province=province)
@@ -97,15 +98,17 @@ def province_role_assignments(*, province: Province) -> list[RoleAssignment]:
             )
         )
         .select_related("user", "unit", "bloc_year__bloc")
-        .order_by("user__username", "role")
+        .order_by("user__username", "role"),
+        key=lambda ra: person_sort_key(ra.user),
     )
 
 
 def bloc_year_secretariat(*, bloc_year: BlocYear) -> list[RoleAssignment]:
-    return list(
+    return sorted(
         RoleAssignment.objects.filter(role=RoleAssignment.Role.SECRETARIAT, bloc_year=bloc_year)
         .select_related("user")
-        .order_by("user__username")
+        .order_by("user__username"),
+        key=lambda ra: person_sort_key(ra.user),
     )
 
 

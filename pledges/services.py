@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from blocs import cycle
 from blocs.models import BlocYear, Membership, RoleAssignment, Unit
 from core.auth import Purpose, password_confirm
+from core.names import person_full_name, person_name
 from core.services import actor_username, audit_event_record
 from rules.selectors import rule_set_for
 
@@ -443,7 +444,7 @@ def _notify_open(*, version: PledgeVersion, units: list[Unit]) -> None:
                 "%(number)s) đã được mở để ký kết. Đề nghị lãnh đạo %(unit)s xem nội dung và ký "
                 "trước hạn %(deadline)s tại:\n%(url)s\n"
             ) % {
-                "name": ra.user.get_full_name() or ra.user.username,
+                "name": person_name(ra.user),
                 "year": bloc_year.year,
                 "bloc": bloc_year.bloc.name,
                 "number": version.number,
@@ -472,7 +473,7 @@ def signer_name_for(*, user: Any, unit: Unit) -> str:
     leader's full name, else a neutral title, never the login name. Stored in the site's
     language whatever the signer's; the record hash seals what is stored."""
     max_length = Signature._meta.get_field("signer_name").max_length
-    full_name = clean_text(user.get_full_name())
+    full_name = clean_text(person_full_name(user))
     if full_name:
         return full_name[:max_length]
     with translation.override(settings.LANGUAGE_CODE):
@@ -705,7 +706,7 @@ def pledge_reminders_send(
                     "%(bloc)s (phiên bản %(number)s). Hạn ký: %(deadline)s (còn %(days)s "
                     "ngày).\nXem nội dung và ký tại: %(url)s\n"
                 ) % {
-                    "name": ra.user.get_full_name() or ra.user.username,
+                    "name": person_name(ra.user),
                     "unit": ra.unit.name,
                     "year": bloc_year.year,
                     "bloc": bloc_year.bloc.name,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from blocs import cycle
 from blocs.models import BlocYear, Membership
 from core import filetypes, uploads
+from core.names import person_name
 from core.numbers import parse_vn_decimal
 from core.services import actor_username, audit_event_record
 
@@ -343,7 +344,7 @@ class ScoreSaveRefused(Exception):
 def _user_label(user: Any) -> str:
     if user is None:
         return _("(không rõ)")
-    return user.get_full_name() or user.username
+    return person_name(user)
 
 
 def totals_payload(totals) -> dict:

@@ -31,6 +31,7 @@ from django.urls import path, reverse
 
 from blocs.demo import QB_BLOC
 from blocs.models import BlocYear
+from core.names import person_name
 from scoring.models import ScoreSheet
 
 # A crawl that reaches this many pages for one account stops and fails: either the demo
@@ -234,7 +235,7 @@ def test_historic_sheet_without_submitter_says_so(demo):
             assert "người nộp chưa ghi nhận" in html
         else:
             assert "người nộp chưa ghi nhận" not in html
-            assert sheet.self_submitted_by.get_full_name() in html
+            assert person_name(sheet.self_submitted_by) in html
 
 
 # --- The crawler itself can fail --------------------------------------------------------------
