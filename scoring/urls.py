@@ -13,6 +13,16 @@ urlpatterns = [
         views.table_import,
         name="table_import",
     ),
+    path(
+        "bloc-years/<int:bloc_year_id>/scoring/table/template.xlsx",
+        views.table_template,
+        name="table_template",
+    ),
+    path(
+        "bloc-years/<int:bloc_year_id>/scoring/table/example.xlsx",
+        views.table_example,
+        name="table_example",
+    ),
     path("bloc-years/<int:bloc_year_id>/scoring/grid/<str:stage>/", views.grid, name="grid"),
     path(
         "bloc-years/<int:bloc_year_id>/scoring/grid/<str:stage>/save/",

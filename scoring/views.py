@@ -172,6 +172,45 @@ def table_import(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
     )
 
 
+# The file's own texts stay Vietnamese whatever the page's language: the import reads them.
+TEMPLATE_GROUP = {"code": "I", "name": "Tên nhóm tiêu chí (ví dụ: Thực hiện nhiệm vụ chuyên môn)"}
+
+
+def _template_name(bloc_year) -> str:
+    return f"Bảng chấm điểm thi đua {bloc_year.bloc.name} năm {bloc_year.year}"
+
+
+@access_rule("object")
+@require_GET
+def table_template(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    """The empty template: the export's layout with one group row and no criteria."""
+    bloc_year = selectors.scoring_bloc_year_get(
+        user=request.user, bloc_year_id=bloc_year_id, manage=True
+    )
+    content = xlsx.table_template_xlsx(
+        name=_template_name(bloc_year), spec=[{**TEMPLATE_GROUP, "criteria": []}]
+    )
+    return _xlsx_response(content, "bang-cham-diem-mau-trong.xlsx")
+
+
+@access_rule("object")
+@require_GET
+def table_example(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    """The shipped example table (the demo's), ready to edit and import."""
+    from . import demo
+
+    bloc_year = selectors.scoring_bloc_year_get(
+        user=request.user, bloc_year_id=bloc_year_id, manage=True
+    )
+    content = xlsx.table_template_xlsx(
+        name=_template_name(bloc_year),
+        spec=demo.TABLE,
+        bonus_cap=Decimal(5),  # the demo's caps
+        penalty_cap=Decimal(5),
+    )
+    return _xlsx_response(content, "bang-cham-diem-vi-du.xlsx")
+
+
 # --- the grid --------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -76,14 +77,14 @@ def _autosize(ws, widths: dict[int, int]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def table_to_xlsx(table: Any, spec: list[dict]) -> bytes:
+def table_to_xlsx(table: Any, spec: list[dict], *, note: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Bảng chấm điểm"
     _append(ws, ["Tên bảng", table.name])
     _append(ws, ["Trần điểm cộng", table.bonus_cap])
     _append(ws, ["Trần điểm trừ", table.penalty_cap])
-    _append(ws, [])
+    _append(ws, [note] if note else [])  # above the header: the import skips it
     _append(ws, HEADER)
     for cell in ws[5]:
         cell.font = BOLD
@@ -107,6 +108,40 @@ def table_to_xlsx(table: Any, spec: list[dict]) -> bytes:
             cell.number_format = "0.00"
     _autosize(ws, {1: 14, 2: 8, 3: 70, 4: 12, 5: 12, 6: 50})
     return _response_bytes(wb)
+
+
+TEMPLATE_NOTE = (
+    "Hướng dẫn: mỗi dòng dưới dòng tiêu đề là một Nhóm, Tiêu chí, Điểm cộng hoặc Điểm trừ "
+    "(cột Loại); tiêu chí nằm dưới nhóm của nó; Điểm tối đa là số (ví dụ 10 hoặc 2,5); "
+    "Minh chứng bắt buộc: Có hoặc Không. Dòng này không được nhập."
+)
+
+
+def table_template_xlsx(
+    *, name: str, spec: list[dict], bonus_cap: Any = 0, penalty_cap: Any = 0
+) -> bytes:
+    """A table to start from, in the export's layout (so the import reads it back): the
+    empty template (spec with one group and no criteria) or the shipped example."""
+    table = SimpleNamespace(name=name, bonus_cap=bonus_cap, penalty_cap=penalty_cap)
+    full = [
+        {
+            "code": g["code"],
+            "name": g["name"],
+            "criteria": [
+                {
+                    "code": c["code"],
+                    "name": c["name"],
+                    "kind": c.get("kind", Criterion.Kind.REGULAR),
+                    "max_points": Decimal(str(c["max_points"])),  # a number cell, not text
+                    "evidence_required": c.get("evidence_required", False),
+                    "guidance": c.get("guidance", ""),
+                }
+                for c in g["criteria"]
+            ],
+        }
+        for g in spec
+    ]
+    return table_to_xlsx(table, full, note=TEMPLATE_NOTE)
 
 
 @dataclass

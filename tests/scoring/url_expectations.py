@@ -57,6 +57,16 @@ EXPECTED: dict = {
         lambda w, o: {"bloc_year_id": w.bloc_year.pk},
         only(OK, *MANAGERS),
     ),
+    "scoring:table_template": (
+        "get",
+        lambda w, o: {"bloc_year_id": w.bloc_year.pk},
+        only(OK, *MANAGERS),
+    ),
+    "scoring:table_example": (
+        "get",
+        lambda w, o: {"bloc_year_id": w.bloc_year.pk},
+        only(OK, *MANAGERS),
+    ),
     "scoring:grid": (
         "get",
         lambda w, o: {"bloc_year_id": w.bloc_year.pk, "stage": "cross"},
