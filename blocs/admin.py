@@ -3,23 +3,52 @@ so it is validated once and audited; the service's message is shown on the form.
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core.admin import ServiceAdmin, adopt
+from core.admin import LabelledChoicesMixin, ServiceAdmin, adopt
+from core.text import vn_slugify
 
 from . import services
 from .models import Bloc, BlocYear, Membership, Province, RoleAssignment, Unit
 
 
+class ProvinceForm(forms.ModelForm):
+    """The code is made from the name when left empty, with the Vietnamese letters
+    transliterated (the admin's own prepopulating script drops them: "tnh-th-nghim")."""
+
+    class Meta:
+        model = Province
+        fields = ["name", "code", "board_name", "authority_name"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Free text, turned into the code in clean_code (the slug validator would refuse
+        # "Đắk Lắk" before it could be transliterated).
+        self.fields["code"] = forms.CharField(
+            label=self.fields["code"].label,
+            max_length=100,
+            required=False,
+            help_text=_("Để trống để tạo từ tên tỉnh, ví dụ “Tỉnh Thử Nghiệm” → tinh-thu-nghiem."),
+        )
+
+    def clean_code(self) -> str:
+        typed = self.cleaned_data.get("code") or ""
+        code = vn_slugify(typed or self.cleaned_data.get("name") or "", max_length=40)
+        if not code:
+            raise ValidationError(_("Hãy ghi mã gồm chữ không dấu, chữ số và dấu gạch ngang."))
+        return code
+
+
 @admin.register(Province)
 class ProvinceAdmin(ServiceAdmin):
+    form = ProvinceForm
     list_display = ["name", "code", "board_name", "authority_name"]
     search_fields = ["name", "code"]
-    prepopulated_fields = {"code": ["name"]}
 
     def save_model(self, request: HttpRequest, obj: Province, form: Any, change: bool) -> None:
         data = form.cleaned_data
@@ -37,7 +66,7 @@ class ProvinceAdmin(ServiceAdmin):
 class BlocAdmin(ServiceAdmin):
     list_display = ["name", "number", "province", "active"]
     list_filter = ["province", "active"]
-    search_fields = ["name"]
+    search_fields = ["name", "province__name"]
 
     def save_model(self, request: HttpRequest, obj: Bloc, form: Any, change: bool) -> None:
         data = form.cleaned_data
@@ -55,8 +84,13 @@ class BlocAdmin(ServiceAdmin):
 class UnitAdmin(ServiceAdmin):
     list_display = ["name", "short_name", "province", "successor", "active"]
     list_filter = ["province", "active"]
-    search_fields = ["name", "short_name"]
+    # The autocomplete pickers of units search here too: "công thương quảng bình" finds it.
+    search_fields = ["name", "short_name", "province__name"]
     autocomplete_fields = ["successor"]
+
+    def get_queryset(self, request: HttpRequest):
+        # Labels name the province (list, autocomplete results): one query, not one per row.
+        return super().get_queryset(request).select_related("province", "successor__province")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None) -> list[str]:
         # A recorded succession is history: it is never rewritten.
@@ -113,7 +147,7 @@ class MembershipFormSet(BaseInlineFormSet):
         ]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledChoicesMixin, admin.TabularInline):
     model = Membership
     formset = MembershipFormSet
     extra = 0
@@ -124,7 +158,8 @@ class MembershipInline(admin.TabularInline):
 class BlocYearAdmin(ServiceAdmin):
     list_display = ["bloc", "year", "status"]
     list_filter = ["status", "bloc__province", "year"]
-    search_fields = ["bloc__name"]
+    search_fields = ["bloc__name", "bloc__province__name", "=year"]
+    list_select_related = ["bloc__province"]
     # The year's state machine is driven by the services of blocs/cycle.py only.
     readonly_fields = ["status"]
     inlines = [MembershipInline]
@@ -167,7 +202,17 @@ class RoleAssignmentAdmin(ServiceAdmin):
 
     list_display = ["user", "role", "province", "bloc_year", "unit", "created_at"]
     list_filter = ["role"]
-    search_fields = ["user__username", "user__last_name"]
+    search_fields = [
+        "user__username",
+        "user__last_name",
+        "user__first_name",
+        "province__name",
+        "bloc_year__bloc__name",
+        "bloc_year__bloc__province__name",
+        "unit__name",
+        "unit__province__name",
+    ]
+    list_select_related = ["user", "province", "bloc_year__bloc__province", "unit__province"]
     autocomplete_fields = ["user", "unit"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

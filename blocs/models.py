@@ -53,7 +53,9 @@ class Bloc(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # Provinces name their blocs alike ("Khối thi đua Kinh tế ngành"): every picker and
+        # admin list names the province; pages that already show it use `name`.
+        return f"{self.name} ({self.province.name})"
 
 
 class Unit(models.Model):
@@ -97,7 +99,8 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # Every province has a "Sở Công Thương": the label names the province (see Bloc).
+        return f"{self.name} ({self.province.name})"
 
 
 class BlocYear(models.Model):
@@ -217,7 +220,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} ({self.get_role_display()})"
+        return f"{self.unit} – {self.get_role_display()}"
 
 
 class RoleAssignment(models.Model):

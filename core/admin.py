@@ -22,7 +22,6 @@ from blocs.models import RoleAssignment
 
 from . import services
 from .models import AuditEvent
-from .names import person_name
 
 
 class SealedAdmin(admin.ModelAdmin):
@@ -97,7 +96,29 @@ def _add_service_error(form: Any, error: ValidationError) -> None:
         form.add_error(target, messages_)
 
 
-class ServiceAdmin(admin.ModelAdmin):
+# What the choice labels (the models' __str__) read: look-alike units and blocs of different
+# provinces are told apart by the province, bloc-years also by the year. One query per picker.
+LABEL_RELATED = {
+    "blocs.unit": ["province"],
+    "blocs.bloc": ["province"],
+    "blocs.blocyear": ["bloc__province"],
+    "meetings.meeting": ["bloc_year__bloc__province"],
+}
+
+
+class LabelledChoicesMixin:
+    """Foreign-key pickers (selects and autocompletes) load what their labels name."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        queryset = getattr(field, "queryset", None)
+        related = queryset is not None and LABEL_RELATED.get(queryset.model._meta.label_lower)
+        if related:
+            field.queryset = queryset.select_related(*related)
+        return field
+
+
+class ServiceAdmin(LabelledChoicesMixin, admin.ModelAdmin):
     """save_model / save_related / delete_model call the services; bulk delete, which would
     bypass them, is not offered. A ValidationError from a service rolls the whole request
     back (the admin runs it in one transaction) and the form is shown again with the
@@ -178,7 +199,7 @@ class AuditEventAdmin(SealedAdmin):
 # --- user accounts ---------------------------------------------------------------------------
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(LabelledChoicesMixin, admin.TabularInline):
     """Roles are granted and revoked through blocs.services (audited); a granted role is not
     edited in place: revoke it and grant the new one."""
 
@@ -203,17 +224,6 @@ class KhoiUserAdmin(ServiceAdmin, UserAdmin):
 
     inlines = [RoleAssignmentInline]
     actions = ["deactivate_selected"]
-    # Vietnamese order: Họ (last_name) before Tên (first_name); the list shows the full name.
-    fieldsets = (
-        UserAdmin.fieldsets[0],
-        (UserAdmin.fieldsets[1][0], {"fields": ("last_name", "first_name", "email")}),
-        *UserAdmin.fieldsets[2:],
-    )
-    list_display = ["username", "full_name", "email", "is_staff", "is_active"]
-
-    @admin.display(description=gettext_lazy("Họ và tên"))
-    def full_name(self, obj: Any) -> str:
-        return person_name(obj)
 
     @admin.action(description=gettext_lazy("Khóa các tài khoản đã chọn (giữ nguyên lịch sử)"))
     def deactivate_selected(self, request: HttpRequest, queryset) -> None:

@@ -43,4 +43,6 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y}"
+        # The bloc-year (with its province) tells apart the year-end meetings of look-alike
+        # blocs held on the same day.
+        return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y} – {self.bloc_year}"

@@ -565,7 +565,7 @@ def test_deleting_an_unused_unit_in_the_admin_is_audited(world, world_admin):
     assert response.status_code == 302
     assert not Unit.objects.filter(pk=unit.pk).exists()
     event = AuditEvent.objects.get(action="unit_delete", target_id=str(unit.pk))
-    assert event.data["name"] == "Đơn vị tạo nhầm" and event.actor_username == "admin"
+    assert event.data["name"] == "Đơn vị tạo nhầm (Quảng Bình)" and event.actor_username == "admin"
 
 
 def test_audit_record_names_anonymous_actors_as_nobody(world):
