@@ -22,6 +22,7 @@ from blocs.models import RoleAssignment
 
 from . import services
 from .models import AuditEvent
+from .names import person_name
 
 
 class SealedAdmin(admin.ModelAdmin):
@@ -224,6 +225,17 @@ class KhoiUserAdmin(ServiceAdmin, UserAdmin):
 
     inlines = [RoleAssignmentInline]
     actions = ["deactivate_selected"]
+    # Vietnamese order: Họ (last_name) before Tên (first_name); the list shows the full name.
+    fieldsets = (
+        UserAdmin.fieldsets[0],
+        (UserAdmin.fieldsets[1][0], {"fields": ("last_name", "first_name", "email")}),
+        *UserAdmin.fieldsets[2:],
+    )
+    list_display = ["username", "full_name", "email", "is_staff", "is_active"]
+
+    @admin.display(description=gettext_lazy("Họ và tên"))
+    def full_name(self, obj: Any) -> str:
+        return person_name(obj)
 
     @admin.action(description=gettext_lazy("Khóa các tài khoản đã chọn (giữ nguyên lịch sử)"))
     def deactivate_selected(self, request: HttpRequest, queryset) -> None:
