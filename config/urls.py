@@ -24,6 +24,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/setlang/", core_views.language, name="set_language"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("", include("core.urls")),
     path("", include("blocs.urls")),

@@ -5,9 +5,16 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -95,6 +102,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "workers": workers,
     }
     return _health_response(body, ok=ok, details=body)
+
+
+@access_rule("public")
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static file.
+    Not a permanent redirect: in production the target has a hashed name that changes with
+    the icon."""
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 def _health_response(body: dict, *, ok: bool, details: dict) -> JsonResponse:

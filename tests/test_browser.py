@@ -210,10 +210,10 @@ def test_language_switch_to_english_and_back(page, live_server):
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
 
     # Each language is offered under its own name.
-    page.locator("nav #language-form").get_by_role("button", name="English").click()
+    page.locator("footer #language-form").get_by_role("button", name="English").click()
     expect(html).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
-    back = page.locator("nav #language-form button[value=vi]")
+    back = page.locator("footer #language-form button[value=vi]")
     expect(back).to_be_visible()
     # Django's LANG_INFO spells "Tiếng Việt" with combining accents (not NFC).
     assert unicodedata.normalize("NFC", back.inner_text().strip()) == "Tiếng Việt"

@@ -63,6 +63,7 @@ EXPECTED = {
     "set_language": ("post", lambda w, o: {}, dict.fromkeys(ROLES, REDIRECT)),
     "core:dashboard": ("get", lambda w, o: {}, ALL_LOGGED_IN),
     "core:healthz": ("get", lambda w, o: {}, dict.fromkeys(ROLES, OK)),
+    "favicon": ("get", lambda w, o: {}, dict.fromkeys(ROLES, REDIRECT)),
     "blocs:province_detail": (
         "get",
         lambda w, o: {"province_id": w.province.pk},

@@ -144,7 +144,25 @@ DOCUMENTS_QUEUE = env("DOCUMENTS_QUEUE", default="celery")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "forbidden_one_line": {"()": "core.log_filters.ForbiddenOneLine"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "loggers": {
+        # Django's default also gives "django" a console handler (DEBUG only), which printed
+        # every record a second time beside the root's: keep only its mail to ADMINS.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # A 403 is logged as one line, without the PermissionDenied traceback.
+        "django.request": {"filters": ["forbidden_one_line"]},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
