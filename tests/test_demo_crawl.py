@@ -109,9 +109,11 @@ def crawl(
     starts: tuple[str, ...] = ("/",),
     cap: int = MAX_PAGES_PER_ACCOUNT,
     key: Callable[[str], str] = _every_url,
+    on_page: Callable[[str, str], None] | None = None,
 ) -> Crawl:
     """Breadth-first GET of every same-site link reachable from starts; a URL is followed
-    once per key (every URL by default; url_shape samples one page per URL pattern)."""
+    once per key (every URL by default; url_shape samples one page per URL pattern).
+    on_page(url, html), if given, sees every HTML page that answered 200."""
     result = Crawl()
     queue: deque[tuple[str, str]] = deque((start, "(start)") for start in starts)
     seen = {key(start) for start in starts}
@@ -138,8 +140,11 @@ def crawl(
         elif response.status_code == 200 and response.get("Content-Type", "").startswith(
             "text/html"
         ):
+            html = response.content.decode(response.charset or "utf-8")
+            if on_page is not None:
+                on_page(url, html)
             parser = _Links()
-            parser.feed(response.content.decode(response.charset or "utf-8"))
+            parser.feed(html)
             targets = parser.targets
         for href in targets:
             target = _same_site(url, href)
