@@ -25,6 +25,7 @@ from core.numbers import parse_vn_decimal
 from core.uploads import size_text
 
 from .models import Criterion, Stage
+from .totals import fmt
 
 KINDS = {
     "nhóm": "group",
@@ -45,6 +46,12 @@ BOLD = Font(bold=True)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # The import report lists the rows up to this many bad rows, then counts the others.
 REPORT_MAX_ERRORS = 200
+# Numbers are number cells. Excel's format codes are locale-neutral: "." and "," stand for
+# the decimal and thousands separators of whoever opens the file, so Excel or LibreOffice
+# in Vietnamese shows 1.234,50 and 9,50. Points keep their two decimals: "0.##" would leave
+# a bare separator on whole numbers ("10,").
+POINTS_FORMAT = "#,##0.00"
+COUNT_FORMAT = "0"
 
 
 def _cell(ws, value: Any) -> Any:
@@ -70,6 +77,12 @@ def _response_bytes(wb: Workbook) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _number_format(ws, *, min_row: int, columns: range, number_format: str) -> None:
+    for row in ws.iter_rows(min_row=min_row, min_col=columns.start, max_col=columns.stop - 1):
+        for cell in row:
+            cell.number_format = number_format
 
 
 def _autosize(ws, widths: dict[int, int]) -> None:
@@ -103,9 +116,8 @@ def table_to_xlsx(table: Any, spec: list[dict], *, note: str = "") -> bytes:
                     c["guidance"],
                 ],
             )
-    for row in ws.iter_rows(min_row=6, min_col=4, max_col=4):
-        for cell in row:
-            cell.number_format = "0.00"
+    ws["B2"].number_format = ws["B3"].number_format = POINTS_FORMAT  # the caps
+    _number_format(ws, min_row=6, columns=range(4, 5), number_format=POINTS_FORMAT)
     _autosize(ws, {1: 14, 2: 8, 3: 70, 4: 12, 5: 12, 6: 50})
     return _response_bytes(wb)
 
@@ -469,7 +481,8 @@ def scoreboard_to_xlsx(*, bloc_year: Any, board: dict) -> bytes:
     _append(ws, [f"Bảng tổng hợp kết quả chấm điểm – {bloc_year.bloc.name} – năm {bloc_year.year}"])
     ws["A1"].font = Font(bold=True, size=13)
     max_total, rule = board.get("max_total", ""), board.get("rule_name", "")
-    _append(ws, [f"Điểm tối đa: {max_total}; quy chế: {rule}"])
+    max_text = fmt(max_total) if isinstance(max_total, Decimal) else str(max_total)
+    _append(ws, [f"Điểm tối đa: {max_text}; quy chế: {rule}"])  # "100", "97,5"
     _append(ws, [])
     header = [
         "STT",
@@ -508,9 +521,9 @@ def scoreboard_to_xlsx(*, bloc_year: Any, board: dict) -> bytes:
                 "; ".join(str(m) for m in row.missing),
             ],
         )
-    for r in ws.iter_rows(min_row=5, min_col=3, max_col=7):
-        for cell in r:
-            cell.number_format = "0.00"
+    _number_format(ws, min_row=5, columns=range(1, 2), number_format=COUNT_FORMAT)
+    _number_format(ws, min_row=5, columns=range(3, 8), number_format=POINTS_FORMAT)
+    _number_format(ws, min_row=5, columns=range(8, 9), number_format=COUNT_FORMAT)
     _autosize(
         ws, {1: 5, 2: 45, 3: 10, 4: 10, 5: 10, 6: 10, 7: 10, 8: 9, 9: 30, 10: 60, 11: 60, 12: 30}
     )
@@ -546,11 +559,15 @@ def sheets_to_xlsx(*, bloc_year: Any, criteria: list, members: list, values: dic
                     totals.total if totals.started else None,
                 ],
             )
+        _number_format(
+            ws, min_row=2, columns=range(2, len(criteria) + 3), number_format=POINTS_FORMAT
+        )
         ws.freeze_panes = "B3"
         _autosize(ws, {1: 45})
     ws = wb.create_sheet("Tiêu chí")
     _append(ws, ["Mã", "Loại", "Nội dung", "Điểm tối đa"])
     for c in criteria:
         _append(ws, [c.code, KIND_LABELS[c.kind], c.name, c.max_points])
+    _number_format(ws, min_row=2, columns=range(4, 5), number_format=POINTS_FORMAT)
     _autosize(ws, {3: 80})
     return _response_bytes(wb)
