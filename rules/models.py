@@ -109,6 +109,25 @@ class RuleSet(models.Model):
     pledge_signing_after_deadline = models.BooleanField(
         _("cho phép ký giao ước sau hạn"), default=False
     )
+    # Whether the board may verify and lock while a stage is missing. When allowed, the
+    # board still sees the units concerned and confirms them one by one (scoring_verify).
+    verification_requires_self_assessment = models.BooleanField(
+        _("thẩm định chỉ khi mọi đơn vị đã nộp tự chấm"),
+        default=False,
+        help_text=_(
+            "Bật: Ban Thi đua - Khen thưởng không thể thẩm định và khóa khi còn đơn vị chưa nộp "
+            "phiếu tự chấm. Tắt: vẫn thẩm định được (ví dụ phiếu đã nộp trên giấy) sau khi xác "
+            "nhận danh sách đơn vị chưa nộp."
+        ),
+    )
+    verification_requires_cross_scoring = models.BooleanField(
+        _("thẩm định chỉ khi mọi phiếu đã hoàn tất chấm chéo"),
+        default=False,
+        help_text=_(
+            "Bật: không thể thẩm định và khóa khi còn phiếu chưa hoàn tất chấm chéo. Tắt: vẫn "
+            "thẩm định được sau khi xác nhận danh sách đơn vị chưa hoàn tất chấm chéo."
+        ),
+    )
     notes = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:

@@ -207,3 +207,40 @@ def classify(
                 },
             )
     return "", "", _("Không thuộc ngưỡng xếp loại nào của %(rule)s.") % {"rule": rule_name}
+
+
+def band_legend(*, bands: list[dict[str, Any]], max_total: Decimal) -> list[dict[str, str]]:
+    """The classification bands as a legend, highest first: label and range in plain words
+    ("từ 95% trở lên (từ 47,5 điểm)", "từ 80% đến dưới 95%", "dưới 50%"), so that the
+    thresholds are shown once rather than only inside each row's reason."""
+
+    def threshold(band: dict) -> tuple[Decimal, bool]:
+        if "min_points" in band:
+            return Decimal(str(band["min_points"])), False
+        return Decimal(str(band.get("min_percent", 0))), True
+
+    def words(limit: Decimal, is_percent: bool) -> str:
+        if not is_percent:
+            return _("%(points)s điểm") % {"points": fmt(limit)}
+        if not max_total:
+            return _("%(percent)s%%") % {"percent": fmt(limit)}
+        return _("%(percent)s%% (%(points)s điểm)") % {
+            "percent": fmt(limit),
+            "points": fmt((max_total * limit / 100).quantize(Decimal("0.01"))),
+        }
+
+    ordered = sorted(bands, key=lambda b: threshold(b)[0], reverse=True)
+    legend = []
+    above: str | None = None  # the next higher band's threshold, in words
+    for band in ordered:
+        limit, is_percent = threshold(band)
+        here = words(limit, is_percent)
+        if limit <= 0 and above is not None:
+            text = _("dưới %(above)s") % {"above": above}
+        elif above is None:
+            text = _("từ %(limit)s trở lên") % {"limit": here}
+        else:
+            text = _("từ %(limit)s đến dưới %(above)s") % {"limit": here, "above": above}
+        legend.append({"code": band.get("code", ""), "label": band.get("label", ""), "range": text})
+        above = here
+    return legend

@@ -34,7 +34,7 @@ from .models import (
     ScoringYear,
     Stage,
 )
-from .ranking import Entry, classify, rank_entries, rank_label
+from .ranking import Entry, band_legend, classify, rank_entries, rank_label
 from .services import criteria_table_for_bloc_year, totals_payload
 from .totals import REGULAR, Totals, group_totals, sheet_totals, table_max
 
@@ -473,18 +473,213 @@ def grid_data(*, user: Any, bloc_year: BlocYear, stage: str) -> dict:
     }
 
 
+# --- the state of each stage: one story for every page -------------------------------------
+# The scoreboard and its exports, the progress page, the sheet page, the bloc-year panel and
+# the dashboards all say where a sheet stands through sheet_status(); after the lock,
+# "verified and locked" overrides whatever was missing, and a skipped stage says so.
+
+
+def vn_day(moment: dt.datetime | None) -> str:
+    """dd/mm/yyyy in the site's time zone."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y") if moment else ""
+
+
+class StageState(NamedTuple):
+    code: str  # "done", "open" (still to do), "skipped" (locked without it), "locked"
+    label: str  # the badge: short, the same words on every page
+    detail: str = ""  # shown beside the badge: a date, a count
+    missing: str = ""  # what the scoreboard lists under "Còn thiếu" before the lock
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} {self.detail}".strip()
+
+
+@dataclass(frozen=True)
+class SheetStatus:
+    self: StageState
+    cross: StageState
+    verified: StageState
+    locked_at: dt.datetime | None = None
+
+    @property
+    def stages(self) -> dict[str, StageState]:
+        return {Stage.SELF: self.self, Stage.CROSS: self.cross, Stage.VERIFIED: self.verified}
+
+    @property
+    def missing(self) -> list[str]:
+        return [s.missing for s in (self.self, self.cross, self.verified) if s.missing]
+
+    @property
+    def skipped(self) -> list[str]:
+        """After the lock: the stages the board verified without, in the row's words."""
+        return [s.label.lower() for s in (self.self, self.cross) if s.code == "skipped"]
+
+    @property
+    def summary(self) -> str:
+        """One line (the exports' "Tình trạng" column)."""
+        if self.locked_at:
+            return "; ".join([self.verified.text, *self.skipped])
+        if self.missing:
+            return _("Còn thiếu: %(items)s") % {"items": "; ".join(self.missing)}
+        return _("Đủ các bước, chờ thẩm định và khóa")
+
+
+def locked_text(locked_at: dt.datetime | None) -> str:
+    return _("Đã thẩm định, khóa ngày %(date)s") % {"date": vn_day(locked_at)} if locked_at else ""
+
+
+def _count(totals: Totals | None) -> str:
+    if totals is None:
+        return ""
+    return _("đã chấm %(filled)s/%(required)s tiêu chí") % {
+        "filled": totals.filled,
+        "required": totals.required,
+    }
+
+
+def sheet_status(
+    *,
+    self_submitted_at: dt.datetime | None,
+    cross_submitted_at: dt.datetime | None,
+    locked_at: dt.datetime | None,
+    totals: dict[str, Totals] | None = None,
+) -> SheetStatus:
+    """Where one unit's sheet stands at each stage (no query). `totals` (stage -> Totals)
+    adds the counts and tells an incomplete stage from a complete one not yet closed."""
+    totals = totals or {}
+    cross_t, verified_t = totals.get(Stage.CROSS), totals.get(Stage.VERIFIED)
+    if self_submitted_at:
+        own = StageState(
+            "done", _("Đã nộp"), _("ngày %(date)s") % {"date": vn_day(self_submitted_at)}
+        )
+    elif locked_at:
+        own = StageState("skipped", _("Không nộp tự chấm (đã thẩm định)"))
+    else:
+        own = StageState(
+            "open", _("Chưa nộp"), _count(totals.get(Stage.SELF)), _("chưa nộp tự chấm")
+        )
+    if cross_submitted_at:
+        cross = StageState(
+            "done", _("Đã hoàn tất"), _("ngày %(date)s") % {"date": vn_day(cross_submitted_at)}
+        )
+    elif locked_at:
+        cross = StageState("skipped", _("Không hoàn tất chấm chéo (đã thẩm định)"))
+    elif cross_t is not None and not cross_t.complete:
+        cross = StageState("open", _("Chưa hoàn tất"), _count(cross_t), _("chưa đủ điểm chấm chéo"))
+    else:
+        cross = StageState(
+            "open", _("Chưa hoàn tất"), _count(cross_t), _("chưa hoàn tất chấm chéo")
+        )
+    if locked_at:
+        verified = StageState(
+            "locked", _("Đã thẩm định, khóa"), _("ngày %(date)s") % {"date": vn_day(locked_at)}
+        )
+    elif verified_t is not None and not verified_t.complete:
+        verified = StageState(
+            "open", _("Chưa khóa"), _count(verified_t), _("chưa đủ điểm thẩm định")
+        )
+    else:
+        verified = StageState("open", _("Chưa khóa"), _count(verified_t))
+    return SheetStatus(self=own, cross=cross, verified=verified, locked_at=locked_at)
+
+
+@dataclass(frozen=True)
+class VerificationGaps:
+    """What stands before the board's verification: units whose verified scores are
+    incomplete (never lockable), units without a submitted self-assessment or a closed
+    cross stage (lockable after a confirmation unless the rule set requires them)."""
+
+    incomplete: list[str]
+    without_self: list[tuple[int, str]]  # (unit id, name)
+    without_cross: list[tuple[int, str]]
+    refusals: list[str]  # why the rule set forbids locking now
+
+    @property
+    def to_confirm(self) -> list[tuple[int, str]]:
+        seen = dict(self.without_self)
+        seen.update(self.without_cross)
+        return sorted(seen.items(), key=lambda item: item[1])
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.incomplete or self.refusals)
+
+
+def _names(units: list[tuple[int, str]]) -> str:
+    return "; ".join(name for _pk, name in units)
+
+
+def verification_gaps(
+    *, rows: list[tuple[int, str, bool, bool, bool]], rule_set
+) -> VerificationGaps:
+    """rows: (unit id, name, self submitted, cross closed, verified complete) per member.
+    One rule for the scoreboard's verify card and for services.scoring_verify."""
+    rows = sorted(rows, key=lambda r: r[1])
+    without_self = [(r[0], r[1]) for r in rows if not r[2]]
+    without_cross = [(r[0], r[1]) for r in rows if not r[3]]
+    refusals = []
+    rule_name = rule_set.name
+    if rule_set.verification_requires_self_assessment and without_self:
+        refusals.append(
+            _(
+                "%(rule)s yêu cầu mọi đơn vị nộp phiếu tự chấm trước khi thẩm định; "
+                "chưa nộp: %(units)s."
+            )
+            % {"rule": rule_name, "units": _names(without_self)}
+        )
+    if rule_set.verification_requires_cross_scoring and without_cross:
+        refusals.append(
+            _(
+                "%(rule)s yêu cầu mọi phiếu hoàn tất chấm chéo trước khi thẩm định; "
+                "chưa hoàn tất: %(units)s."
+            )
+            % {"rule": rule_name, "units": _names(without_cross)}
+        )
+    return VerificationGaps(
+        incomplete=[r[1] for r in rows if not r[4]],
+        without_self=without_self,
+        without_cross=without_cross,
+        refusals=refusals,
+    )
+
+
+def confirmation_message(gaps: VerificationGaps, unconfirmed: set[int] | None = None) -> str:
+    """The question the board answers before locking, naming the units (those not yet
+    confirmed when `unconfirmed` is given)."""
+    keep = (lambda pk: pk in unconfirmed) if unconfirmed is not None else (lambda pk: True)
+    parts = []
+    own = [(pk, n) for pk, n in gaps.without_self if keep(pk)]
+    cross = [(pk, n) for pk, n in gaps.without_cross if keep(pk)]
+    if own:
+        parts.append(
+            _("%(n)s đơn vị chưa nộp tự chấm: %(units)s.") % {"n": len(own), "units": _names(own)}
+        )
+    if cross:
+        parts.append(
+            _("%(n)s đơn vị chưa hoàn tất chấm chéo: %(units)s.")
+            % {"n": len(cross), "units": _names(cross)}
+        )
+    return " ".join(parts)
+
+
 @dataclass
 class BoardRow:
     unit: Any
     sheet: dict | None
     totals: dict = field(default_factory=dict)  # stage -> Totals
+    status: SheetStatus | None = None
     rank: int | None = None
     rank_label: str = ""
     rank_reason: str = ""
     classification: str = ""
     classification_code: str = ""
     classification_reason: str = ""
-    missing: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """What is truly missing: nothing once the year is verified and locked."""
+        return self.status.missing if self.status else []
 
 
 def scoreboard(*, bloc_year: BlocYear) -> dict:
@@ -495,7 +690,13 @@ def scoreboard(*, bloc_year: BlocYear) -> dict:
     rule_set = rule_set_for(province=bloc_year.bloc.province, year=bloc_year.year)
     members = _members(bloc_year)
     if table is None:
-        return {"table": None, "rows": [], "state": state, "rule_set": rule_set}
+        return {
+            "table": None,
+            "rows": [],
+            "state": state,
+            "rule_set": rule_set,
+            "locked_text": locked_text(state.locked_at),
+        }
     criteria = table_criteria(table)
     sheets = {
         s["unit_id"]: s
@@ -520,12 +721,12 @@ def scoreboard(*, bloc_year: BlocYear) -> dict:
                 bonus_cap=table.bonus_cap,
                 penalty_cap=table.penalty_cap,
             )
-        if row.sheet is None or not row.sheet["self_submitted_at"]:
-            row.missing.append(_("chưa nộp tự chấm"))
-        if not row.totals[Stage.CROSS].complete:
-            row.missing.append(_("chưa đủ điểm chấm chéo"))
-        if not row.totals[Stage.VERIFIED].complete:
-            row.missing.append(_("chưa đủ điểm thẩm định"))
+        row.status = sheet_status(
+            self_submitted_at=row.sheet["self_submitted_at"] if row.sheet else None,
+            cross_submitted_at=row.sheet["cross_submitted_at"] if row.sheet else None,
+            locked_at=state.locked_at,
+            totals=row.totals,
+        )
         rows[m.unit_id] = row
         entries.append(
             Entry(
@@ -556,16 +757,37 @@ def scoreboard(*, bloc_year: BlocYear) -> dict:
             reason,
         )
         ordered.append(row)
+    gaps = verification_gaps(
+        rows=[
+            (
+                r.unit.pk,
+                r.unit.name,
+                r.status.self.code == "done",
+                r.status.cross.code == "done",
+                r.totals[Stage.VERIFIED].complete,
+            )
+            for r in ordered
+        ],
+        rule_set=rule_set,
+    )
+    by_name = sorted(ordered, key=lambda r: r.unit.name)
     return {
         "table": table,
         "criteria": criteria,
         "rows": ordered,
         "state": state,
+        "locked_text": locked_text(state.locked_at),
         "rule_set": rule_set,
         "rule_name": rule_name,
         "max_total": max_total,
+        "legend": band_legend(bands=list(rule_set.classification_bands or []), max_total=max_total),
         "complete": all(not r.missing for r in ordered),
         "missing_rows": [r for r in ordered if r.missing],
+        # After the lock: the units verified without a self-assessment or a closed cross stage.
+        "skipped_rows": [r for r in by_name if r.status.skipped],
+        "not_submitted": [r for r in by_name if r.status.self.code == "open"],
+        "gaps": None if state.locked else gaps,
+        "confirmation": "" if state.locked else confirmation_message(gaps),
     }
 
 
@@ -617,6 +839,12 @@ def sheet_detail(*, user: Any, sheet: ScoreSheet) -> dict:
         "criteria": criteria,
         "rows": rows,
         "totals": totals,
+        "status": sheet_status(
+            self_submitted_at=sheet.self_submitted_at,
+            cross_submitted_at=sheet.cross_submitted_at,
+            locked_at=state.locked_at,
+            totals=totals,
+        ),
         "edit_stage": edit_stage,
         "editable": {stage: stage == edit_stage for stage in STAGES},
         "state": state,
@@ -664,10 +892,17 @@ def scoring_panel_data(*, user: Any, bloc_year: BlocYear) -> dict:
             "unit"
         )
     )
+    for sheet in my_sheets:
+        sheet.status = sheet_status(
+            self_submitted_at=sheet.self_submitted_at,
+            cross_submitted_at=sheet.cross_submitted_at,
+            locked_at=state.locked_at,
+        )
     return {
         "bloc_year": bloc_year,
         "table": table,
         "state": state,
+        "locked_text": locked_text(state.locked_at),
         "events": list(state.events.select_related("actor")[:5]) if state.pk else [],
         "can_manage": perms.can_manage_scoring(user, bloc_year),
         "can_verify": perms.can_verify(user, bloc_year),
@@ -705,28 +940,44 @@ def sheets_export_data(*, bloc_year: BlocYear) -> dict | None:
 
 
 def scoring_dashboard_data(*, user: Any) -> dict:
-    """Scoring work waiting for this user: own sheets not submitted, bloc-years to score."""
+    """Scoring work waiting for this user: own sheets not submitted, bloc-years to score.
+    A year the board has verified and locked is no longer work: its sheets leave the list
+    and its bloc-year says so (sheet_status, as every other page)."""
     from core.permissions import user_scopes
 
     s = user_scopes(user)
     sheets = (
         list(
-            ScoreSheet.objects.filter(unit_id__in=s.unit_ids, self_submitted_at__isnull=True)
+            ScoreSheet.objects.filter(
+                unit_id__in=s.unit_ids,
+                self_submitted_at__isnull=True,
+                # LEFT JOIN: a year without a scoring state is not locked either.
+                bloc_year__scoring__locked_at__isnull=True,
+            )
             .select_related("unit", "bloc_year__bloc")
             .order_by("-bloc_year__year")[:10]
         )
         if s.unit_ids
         else []
     )
+    for sheet in sheets:
+        sheet.status = sheet_status(
+            self_submitted_at=None, cross_submitted_at=sheet.cross_submitted_at, locked_at=None
+        )
     bloc_years = (
         list(
             BlocYear.objects.filter(pk__in=s.secretariat_bloc_year_ids)
-            .select_related("bloc")
+            .select_related("bloc", "scoring")
             .order_by("-year")
         )
         if s.secretariat_bloc_year_ids
         else []
     )
+    for by in bloc_years:
+        try:
+            by.locked_text = locked_text(by.scoring.locked_at)
+        except ObjectDoesNotExist:
+            by.locked_text = ""
     return {"sheets": sheets, "bloc_years": bloc_years}
 
 

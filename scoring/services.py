@@ -3,6 +3,7 @@
 
 import re
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
@@ -748,17 +749,39 @@ def scores_copy_stage(*, bloc_year: BlocYear, source: str, target: str, actor: A
 # --- locking ---------------------------------------------------------------------------------
 
 
+class VerificationNeedsConfirmation(ValidationError):
+    """Some units lack a self-assessment or a closed cross stage, and the rule set allows
+    verifying without them: the board must confirm those units first. Nothing was saved."""
+
+    def __init__(self, message: str, *, unit_ids: list[int]) -> None:
+        super().__init__(message, code="confirm")
+        self.unit_ids = unit_ids
+
+
 @transaction.atomic
-def scoring_verify(*, bloc_year: BlocYear, actor: Any) -> ScoringYear:
-    """The board confirms the verified scores of every member: the bloc-year is locked."""
+def scoring_verify(
+    *, bloc_year: BlocYear, actor: Any, confirmed_unit_ids: Collection[int] = ()
+) -> ScoringYear:
+    """The board confirms the verified scores of every member: the bloc-year is locked.
+
+    Every member needs complete verified scores. A member without a submitted
+    self-assessment or a closed cross stage is refused when the rule set requires that
+    stage; otherwise it is allowed only once the board has confirmed that very unit
+    (`confirmed_unit_ids`, the list the page showed), so that a sheet returned meanwhile
+    is never locked unseen. The units verified without a stage are recorded."""
+    from rules.selectors import rule_set_for
+
     from .permissions import can_verify
+    from .selectors import confirmation_message, verification_gaps
 
     if not can_verify(actor, bloc_year):
         raise PermissionDenied(_("Chỉ Ban Thi đua - Khen thưởng của tỉnh được thẩm định."))
     cycle.bloc_year_require(
         bloc_year=bloc_year, allowed=[BlocYear.Status.SCORING], work=_("thẩm định và khóa điểm")
     )
-    list(ScoreSheet.objects.select_for_update().filter(bloc_year=bloc_year))
+    sheets = {
+        s.unit_id: s for s in ScoreSheet.objects.select_for_update().filter(bloc_year=bloc_year)
+    }
     state, _created = ScoringYear.objects.select_for_update().get_or_create(bloc_year=bloc_year)
     if state.locked:
         raise ValidationError(_("Điểm của năm thi đua này đã được thẩm định và khóa."))
@@ -771,16 +794,47 @@ def scoring_verify(*, bloc_year: BlocYear, actor: Any) -> ScoringYear:
         sheet__bloc_year=bloc_year, stage=Stage.VERIFIED, value__isnull=False
     ).values_list("sheet__unit_id", "criterion_id"):
         filled.setdefault(unit_id, set()).add(criterion_id)
-    missing = [
-        m.unit.name
-        for m in Membership.objects.filter(bloc_year=bloc_year).select_related("unit")
-        if not required <= filled.get(m.unit_id, set())
-    ]
-    if missing:
+    rows = []
+    for m in Membership.objects.filter(bloc_year=bloc_year).select_related("unit"):
+        sheet = sheets.get(m.unit_id)
+        rows.append(
+            (
+                m.unit_id,
+                m.unit.name,
+                bool(sheet and sheet.self_submitted_at),
+                bool(sheet and sheet.cross_submitted_at),
+                required <= filled.get(m.unit_id, set()),
+            )
+        )
+    gaps = verification_gaps(
+        rows=rows, rule_set=rule_set_for(province=bloc_year.bloc.province, year=bloc_year.year)
+    )
+    if gaps.incomplete:
         raise ValidationError(
             _("Chưa thể khóa: còn đơn vị chưa đủ điểm thẩm định: %(units)s.")
-            % {"units": "; ".join(sorted(missing))}
+            % {"units": "; ".join(gaps.incomplete)}
         )
+    if gaps.refusals:
+        raise ValidationError(
+            _("Chưa thể thẩm định và khóa: %(reasons)s") % {"reasons": " ".join(gaps.refusals)},
+            code="rule_set",
+        )
+    unconfirmed = {pk for pk, _name in gaps.to_confirm} - set(confirmed_unit_ids)
+    if unconfirmed:
+        raise VerificationNeedsConfirmation(
+            _("Chưa khóa: cần xác nhận thẩm định khi %(gaps)s")
+            % {"gaps": confirmation_message(gaps, unconfirmed)},
+            unit_ids=sorted(unconfirmed),
+        )
+    # Recorded in the words the pages use after the lock (selectors.sheet_status).
+    note = " ".join(
+        _("%(stage)s: %(units)s.") % {"stage": stage, "units": "; ".join(n for _pk, n in units)}
+        for stage, units in (
+            (_("Không nộp tự chấm (đã thẩm định)"), gaps.without_self),
+            (_("Không hoàn tất chấm chéo (đã thẩm định)"), gaps.without_cross),
+        )
+        if units
+    )
     state.locked_at, state.locked_by = timezone.now(), actor
     state.locked_by_username = actor_username(actor)
     state.revision = uuid.uuid4().hex
@@ -788,10 +842,19 @@ def scoring_verify(*, bloc_year: BlocYear, actor: Any) -> ScoringYear:
     ScoringYearEvent.objects.create(
         scoring_year=state,
         action=ScoringYearEvent.Action.LOCK,
+        reason=note,
         actor=actor,
         actor_username=actor_username(actor),
     )
-    audit_event_record(actor=actor, action="scoring_verify", target=bloc_year)
+    audit_event_record(
+        actor=actor,
+        action="scoring_verify",
+        target=bloc_year,
+        data={
+            "without_self_assessment": [name for _pk, name in gaps.without_self],
+            "without_cross_scoring": [name for _pk, name in gaps.without_cross],
+        },
+    )
     return state
 
 

@@ -609,7 +609,9 @@ def cell_history(request: HttpRequest, sheet_id: int, criterion_id: int) -> Http
 # --- scoreboard, progress, exports -----------------------------------------------------------
 
 
-def _scoreboard_page(request: HttpRequest, bloc_year, reason_form=None, status=200):
+def _scoreboard_page(
+    request: HttpRequest, bloc_year, reason_form=None, status=200, verify_error=""
+):
     board = selectors.scoreboard(bloc_year=bloc_year)
     return render(
         request,
@@ -621,6 +623,7 @@ def _scoreboard_page(request: HttpRequest, bloc_year, reason_form=None, status=2
             "can_manage": perms.can_manage_scoring(request.user, bloc_year),
             "can_verify": perms.can_verify(request.user, bloc_year),
             "reason_form": reason_form or ReasonForm(),
+            "verify_error": verify_error,
         },
         status=status,
     )
@@ -665,11 +668,16 @@ def progress(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
     )
     board = selectors.scoreboard(bloc_year=bloc_year)
     rows = sorted(board["rows"], key=lambda r: r.unit.name)
-    not_submitted = [r for r in rows if not (r.sheet and r.sheet["self_submitted_at"])]
     return render(
         request,
         "scoring/progress.html",
-        {"bloc_year": bloc_year, "board": board, "rows": rows, "not_submitted": not_submitted},
+        {
+            "bloc_year": bloc_year,
+            "board": board,
+            "rows": rows,
+            "not_submitted": board.get("not_submitted", []),
+            "stages": [(s, Stage(s).label) for s in selectors.STAGES],
+        },
     )
 
 
@@ -707,9 +715,23 @@ def copy_to_verified(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
 @access_rule("object")
 @require_POST
 def verify(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
+    """Lock the year. Units lacking a stage are confirmed by ticking the box under their
+    list; the posted unit ids say which list was confirmed (the service re-checks)."""
     bloc_year = _verifier_bloc_year(request, bloc_year_id)
+    confirmed: list[int] = []
+    if request.POST.get("confirm") == "on":
+        try:
+            confirmed = [_form_id(raw) for raw in request.POST.getlist("unit")]
+        except ValueError:
+            messages.error(request, _("Dữ liệu gửi lên không hợp lệ."))
+            return redirect("scoring:scoreboard", bloc_year_id=bloc_year.pk)
     try:
-        services.scoring_verify(bloc_year=bloc_year, actor=request.user)
+        services.scoring_verify(
+            bloc_year=bloc_year, actor=request.user, confirmed_unit_ids=confirmed
+        )
+    except services.VerificationNeedsConfirmation as exc:
+        # Nothing locked: the page again, the question next to the box to tick.
+        return _scoreboard_page(request, bloc_year, verify_error=_error_text(exc), status=400)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:

@@ -496,7 +496,7 @@ def scoreboard_to_xlsx(*, bloc_year: Any, board: dict) -> bytes:
         "Xếp loại",
         "Căn cứ xếp hạng",
         "Căn cứ xếp loại",
-        "Còn thiếu",
+        "Tình trạng",  # scoring.selectors.sheet_status: what is missing, or the lock
     ]
     _append(ws, header)
     for cell in ws[4]:
@@ -518,7 +518,7 @@ def scoreboard_to_xlsx(*, bloc_year: Any, board: dict) -> bytes:
                 row.classification,
                 row.rank_reason,
                 row.classification_reason,
-                "; ".join(str(m) for m in row.missing),
+                row.status.summary if row.status else "",
             ],
         )
     _number_format(ws, min_row=5, columns=range(1, 2), number_format=COUNT_FORMAT)

@@ -173,6 +173,10 @@ def test_scoring_journey(page, demo2020, tmp_path):  # noqa: F811
     page.locator("#copy-cross").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã chép 117 ô")
     page.goto(f"/bloc-years/{bloc_year.pk}/scoring/")
+    # Only one self-assessment and no cross stage were submitted: the page names the other
+    # units and the board confirms them before the lock.
+    expect(page.locator("#verify-gaps")).to_contain_text("8 đơn vị chưa nộp tự chấm")
+    page.locator("#verify-confirm").check()
     page.locator("#verify-button").click()
     expect(page.locator("#locked-banner")).to_be_visible()
     assert ScoringYear.objects.get(bloc_year=bloc_year).locked

@@ -287,7 +287,11 @@ def test_board_verifies_locks_and_reopens_with_a_reason(world, table, crit):
     with pytest.raises(PermissionDenied):
         services.scoring_verify(bloc_year=world.bloc_year, actor=world.users["secretariat_here"])
     _fill_verified(world, crit, [world.deputy, world.member])
-    state = services.scoring_verify(bloc_year=world.bloc_year, actor=board)
+    state = services.scoring_verify(
+        bloc_year=world.bloc_year,
+        actor=board,
+        confirmed_unit_ids=[world.head.pk, world.deputy.pk, world.member.pk],
+    )
     assert state.locked
     for stage, role in ((Stage.CROSS, "secretariat_here"), (Stage.VERIFIED, "board_here")):
         with pytest.raises(services.ScoreSaveRefused) as exc:

@@ -203,7 +203,8 @@ def test_verify_and_reopen_pages(world, table, crit):
     assert "Chưa thể khóa" in response.content.decode()
     for unit in (world.head, world.deputy, world.member):
         save(world.bloc_year, Stage.VERIFIED, world.users["board_here"], unit, crit, FULL)
-    response = board.post(url, follow=True)
+    units = [str(u.pk) for u in (world.head, world.deputy, world.member)]
+    response = board.post(url, {"confirm": "on", "unit": units}, follow=True)
     assert "Đã thẩm định và khóa" in response.content.decode()
     assert ScoringYear.objects.get().locked
     reopen = reverse("scoring:reopen", args=[world.bloc_year.pk])
