@@ -27,6 +27,9 @@ class YearSpec:
     head: str | None = None
     deputy: str | None = None
     source: str = ""
+    # unit -> (leader's name, title as signed), as the seed report names them; units it
+    # does not name stay unrecorded ("chưa ghi nhận").
+    leaders: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -141,6 +144,13 @@ BLOCS: list[BlocSpec] = [
                 head="Sở Giao thông Vận tải",
                 deputy="Sở Công Thương",
                 source="seeds/001",
+                leaders={
+                    "Sở Giao thông Vận tải": (
+                        "Đặng Trọng Thắng",
+                        "Giám đốc Sở Giao thông Vận tải",
+                    ),
+                    "Sở Công Thương": ("Đinh Văn An", "Giám đốc Sở Công Thương"),
+                },
             ),
             YearSpec(
                 2020,
@@ -222,6 +232,13 @@ BLOCS: list[BlocSpec] = [
                 head="Sở Tài nguyên và Môi trường",
                 deputy="Sở Công Thương",
                 source="seeds/003",
+                leaders={
+                    "Sở Tài nguyên và Môi trường": (
+                        "Nông Văn Kỳ",
+                        "Giám đốc Sở Tài nguyên và Môi trường",
+                    ),
+                    "Sở Công Thương": ("Vũ Đức Chính", "Giám đốc Sở Công Thương"),
+                },
             ),
         ],
         meetings=[
@@ -393,6 +410,11 @@ def demo_load() -> list[tuple[str, str]]:
                     members=units.values(),
                     head=units[ys.head] if ys.head else None,
                     deputy=units[ys.deputy] if ys.deputy else None,
+                )
+            if ys.leaders:
+                services.bloc_year_leaders_set(
+                    bloc_year=by,
+                    leaders={units[unit].pk: leader for unit, leader in ys.leaders.items()},
                 )
             _reach(by, ys)
             bloc_years[ys.year] = by

@@ -1,12 +1,9 @@
 """The bloc-year roster (Danh sách đơn vị thành viên), rendered by the document pipeline."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.registry import DocumentKind, register
-from documents.rendering import vn_date_line
 
-from .models import Membership
 from .selectors import bloc_year_roster
 
 
@@ -15,16 +12,13 @@ def _roster_context(job) -> dict:
     bloc = bloc_year.bloc
     province = bloc.province
     roster = bloc_year_roster(bloc_year=bloc_year)
-    head = next((m.unit for m in roster if m.role == Membership.Role.HEAD), None)
-    issued = timezone.localdate(job.created_at)
+    # Date line, number and signature block: documents.rendering.document_official_context.
     return {
         "job": job,
         "bloc_year": bloc_year,
         "bloc": bloc,
         "province": province,
         "roster": roster,
-        "head": head,
-        "date_line": vn_date_line(province.name, issued),
     }
 
 
@@ -39,5 +33,6 @@ ROSTER = register(
         template="blocs/roster_pdf.html",
         build_context=_roster_context,
         filename=_roster_filename,
+        number_code="DS-KTĐ",
     )
 )

@@ -193,6 +193,11 @@ class Membership(models.Model):
     role = models.CharField(
         _("vai trò trong khối"), max_length=10, choices=Role.choices, default=Role.MEMBER
     )
+    # The unit's head (thủ trưởng) in this year: leaders change, so per bloc-year. The title
+    # is written as it is signed ("Giám đốc Sở Giao thông Vận tải"); documents print it in
+    # the signature block above the name.
+    leader_name = models.CharField(_("họ và tên thủ trưởng"), max_length=100, blank=True)
+    leader_title = models.CharField(_("chức vụ của thủ trưởng"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("đơn vị thành viên")
@@ -216,6 +221,12 @@ class Membership(models.Model):
                 condition=Q(role__in=["head", "deputy", "member"]),
                 name="membership_role_valid",
                 violation_error_message=_("Vai trò trong khối không hợp lệ."),
+            ),
+            # A title without a name would sign for nobody.
+            models.CheckConstraint(
+                condition=Q(leader_title="") | ~Q(leader_name=""),
+                name="membership_leader_title_has_name",
+                violation_error_message=_("Chức vụ cần đi kèm họ và tên thủ trưởng."),
             ),
         ]
 

@@ -1,11 +1,12 @@
 """Writes for the bloc registry. Each function validates, runs in one transaction and
 records who did it."""
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
@@ -433,3 +434,83 @@ def role_revoke(*, assignment: RoleAssignment, actor: Any = None) -> None:
     if is_admin_role and (user.is_staff or user.is_superuser):
         user.is_staff = user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
+
+
+LEADER_NAME_MAX = Membership._meta.get_field("leader_name").max_length
+LEADER_TITLE_MAX = Membership._meta.get_field("leader_title").max_length
+
+
+def _leader_text(value: str) -> str:
+    """One line, NFC (a name typed on another keyboard compares equal), spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", value or "").split())
+
+
+def leader_errors(*, name: str, title: str) -> dict[str, list[str]]:
+    """What is wrong with one unit's leader, by field ("" both: not recorded)."""
+    errors: dict[str, list[str]] = {}
+    for field, value, limit in (
+        ("leader_name", name, LEADER_NAME_MAX),
+        ("leader_title", title, LEADER_TITLE_MAX),
+    ):
+        if any(unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in value):
+            errors.setdefault(field, []).append(_("Không được chứa ký tự điều khiển."))
+        text = _leader_text(value)
+        if len(text) > limit:
+            errors.setdefault(field, []).append(
+                _("Tối đa %(limit)d ký tự (đang có %(count)d).")
+                % {"limit": limit, "count": len(text)}
+            )
+    name, title = _leader_text(name), _leader_text(title)
+    if title and not name:
+        errors.setdefault("leader_name", []).append(
+            _("Nhập họ và tên thủ trưởng cho chức vụ này (hoặc xóa chức vụ).")
+        )
+    if name and not title:
+        errors.setdefault("leader_title", []).append(
+            _("Nhập chức vụ như ghi ở khối chữ ký, ví dụ: Giám đốc Sở Giao thông Vận tải.")
+        )
+    if name and not any(ch.isalpha() for ch in name):
+        errors.setdefault("leader_name", []).append(_("Họ và tên phải có chữ cái."))
+    return errors
+
+
+@transaction.atomic
+def bloc_year_leaders_set(
+    *, bloc_year: BlocYear, leaders: dict[int, tuple[str, str]], actor: Any = None
+) -> list[Membership]:
+    """Record the head (thủ trưởng: name, title) of member units for this bloc-year; unit id
+    -> (name, title), both empty to clear. All or nothing: errors come back keyed
+    "<unit id>-leader_name" / "<unit id>-leader_title"."""
+    memberships = {
+        m.unit_id: m
+        for m in Membership.objects.select_for_update()
+        .filter(bloc_year=bloc_year)
+        .select_related("unit")
+    }
+    errors: dict[str, list[str]] = {}
+    for unit_id, (name, title) in leaders.items():
+        if unit_id not in memberships:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("Đơn vị không phải thành viên của khối năm này.")
+            )
+            continue
+        for field, messages in leader_errors(name=name, title=title).items():
+            errors[f"{unit_id}-{field}"] = messages
+    if errors:
+        raise ValidationError(errors)
+    changed, changes = [], {}
+    for unit_id, (name, title) in leaders.items():
+        membership = memberships[unit_id]
+        diff = _apply(
+            membership,
+            {"leader_name": _leader_text(name), "leader_title": _leader_text(title)},
+        )
+        if diff:
+            membership.save(update_fields=["leader_name", "leader_title"])
+            changed.append(membership)
+            changes[str(unit_id)] = diff
+    if changes:
+        audit_event_record(
+            actor=actor, action="bloc_year_leaders_set", target=bloc_year, data=changes
+        )
+    return changed

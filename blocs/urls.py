@@ -39,6 +39,11 @@ urlpatterns = [
         name="bloc_year_leadership",
     ),
     path(
+        "bloc-years/<int:bloc_year_id>/leaders/",
+        views.bloc_year_leaders,
+        name="bloc_year_leaders",
+    ),
+    path(
         "bloc-years/<int:bloc_year_id>/secretariat/",
         setup_views.bloc_year_secretariat,
         name="bloc_year_secretariat",

@@ -15,6 +15,10 @@ class DocumentJob(models.Model):
         DONE = "done", _("Hoàn tất")
         FAILED = "failed", _("Lỗi")
 
+    class SignerRole(models.TextChoices):
+        HEAD = "head", _("Trưởng khối")
+        DEPUTY = "deputy", _("Phó khối (ký thay Trưởng khối)")
+
     kind = models.CharField(_("loại văn bản"), max_length=40)
     bloc_year = models.ForeignKey(
         BlocYear,
@@ -23,6 +27,17 @@ class DocumentJob(models.Model):
         related_name="document_jobs",
     )
     params = models.JSONField(_("tham số"), default=dict, blank=True)
+    # What the document says of itself (Nghị định 30/2020): its date, its number in the
+    # bloc-year's register of that type ("Số: 12/BC-KTĐ") and who signs. Fixed at request
+    # time, so a retry renders the same document; a null date: dated by its content.
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("số văn bản"), null=True, blank=True)
+    number_code = models.CharField(_("ký hiệu"), max_length=20, blank=True)
+    signer_role = models.CharField(
+        _("người ký thay mặt khối"), max_length=10, choices=SignerRole.choices, blank=True
+    )
+    signer_name = models.CharField(_("họ và tên người ký"), max_length=100, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -57,10 +72,33 @@ class DocumentJob(models.Model):
                 condition=~models.Q(status="done") | ~models.Q(file=""),
                 name="document_job_done_has_file",
             ),
+            # One number per document in a bloc-year's register of a type.
+            models.UniqueConstraint(
+                fields=["bloc_year", "number_code", "number"],
+                condition=models.Q(number__isnull=False),
+                name="document_job_number_unique",
+                violation_error_message=_("Số văn bản này đã được dùng."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__isnull=True) | models.Q(number__gte=1),
+                name="document_job_number_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signer_role__in=["", "head", "deputy"]),
+                name="document_job_signer_role_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def number_display(self) -> str:
+        """ "12/BC-KTĐ"; numbers below 10 with a leading zero ("05/BC-KTĐ", Nghị định
+        30/2020, Phụ lục I); a blank to fill in by hand when the job has no number."""
+        if self.number is None:
+            return f"\u00a0\u00a0\u00a0\u00a0\u00a0/{self.number_code}" if self.number_code else ""
+        return f"{self.number:02d}/{self.number_code}" if self.number_code else f"{self.number:02d}"
 
     @property
     def is_active(self) -> bool:

@@ -22,6 +22,14 @@ class DocumentKind:
     # postprocess(job, pdf) -> pdf; runs in the worker after rendering (e.g. a digital
     # signature). None: the rendered PDF is stored as it is.
     postprocess: Callable[[Any, bytes], bytes] | None = None
+    # The type part of its number ("BC-KTĐ" in "Số: 12/BC-KTĐ"); each bloc-year keeps one
+    # register per code.
+    number_code: str = ""
+    # Issued by the secretariat: the request gives an issue date and a number (entered, or
+    # the next free one). False for a document dated by its content and made on demand by
+    # its readers (the pledge: dated by its signatures, and a number per download would
+    # empty the register).
+    issued: bool = True
 
 
 _KINDS: dict[str, DocumentKind] = {}

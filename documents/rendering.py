@@ -5,11 +5,13 @@ import functools
 import logging
 import mimetypes
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +21,38 @@ def vn_date_line(place: str, day: dt.date) -> str:
     zero (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def document_signature(job: Any) -> dict[str, Any]:
+    """The signature block (Nghị định 30/2020, Phụ lục I): on whose behalf ("TM." the bloc),
+    the capacity ("TRƯỞNG KHỐI", or "KT. TRƯỞNG KHỐI" over "PHÓ TRƯỞNG KHỐI" when the
+    deputy signs in the head's stead), the signer's own title, then the name. No name
+    recorded: the name line stays empty for a hand-written one, never the unit's name."""
+    bloc = job.bloc_year.bloc
+    if job.signer_role == "deputy":
+        capacity = ["KT. TRƯỞNG KHỐI", "PHÓ TRƯỞNG KHỐI"]
+    else:
+        capacity = ["TRƯỞNG KHỐI"]
+    return {
+        "on_behalf": f"TM. {bloc.name}".upper(),
+        "capacity": capacity,
+        "title": (job.signer_title or "").upper(),
+        "name": job.signer_name,
+    }
+
+
+def document_official_context(job: Any) -> dict[str, Any]:
+    """What every official document says of itself: the place and date line, its number
+    and its signature block. A job without an issue date (requested before documents were
+    dated, or a kind dated by its content) is dated by its request."""
+    province = job.bloc_year.bloc.province
+    issued = job.issued_on or timezone.localdate(job.created_at)
+    return {
+        "issued_on": issued,
+        "date_line": vn_date_line(province.name, issued),
+        "doc_number": job.number_display,
+        "signature": document_signature(job),
+    }
 
 
 def document_fonts() -> list[tuple[str, str, str]]:

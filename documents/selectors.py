@@ -1,8 +1,11 @@
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blocs.models import Membership
 from core.permissions import can_manage_bloc_year, can_view_bloc
 from core.selectors import object_get_or_404
 
@@ -32,3 +35,32 @@ def document_jobs_for_bloc_year(*, bloc_year: Any, limit: int = 20) -> list[Docu
         .select_related("requested_by")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def document_default_issued_on(*, bloc_year: Any) -> dt.date:
+    """The date a new document of this bloc-year is issued unless the user says otherwise:
+    today for the current year; for a past year, the day of its year-end meeting when one
+    is recorded (where the year's results were settled and its documents signed), else
+    today."""
+    from meetings.models import Meeting
+
+    today = timezone.localdate()
+    if bloc_year.year < today.year:
+        meeting = (
+            Meeting.objects.filter(bloc_year=bloc_year, kind=Meeting.Kind.YEAR_END)
+            .order_by("-held_on")
+            .only("held_on")
+            .first()
+        )
+        if meeting is not None:
+            return meeting.held_on
+    return today
+
+
+def document_signers(*, bloc_year: Any) -> list[Membership]:
+    """Who may sign for the bloc: the head unit's leader (TM. khối, Trưởng khối), or the
+    deputy's when signing in the head's stead (KT. Trưởng khối). Head first."""
+    rows = Membership.objects.filter(
+        bloc_year=bloc_year, role__in=[Membership.Role.HEAD, Membership.Role.DEPUTY]
+    ).select_related("unit")
+    return sorted(rows, key=lambda m: m.role != Membership.Role.HEAD)

@@ -1,5 +1,6 @@
 """Writes of the document pipeline: request, render (in the worker), fail, retry."""
 
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -10,16 +11,18 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from blocs.models import BlocYear
+from blocs.models import BlocYear, Membership
 from core.services import audit_event_record
 
 from .models import DocumentJob, DocumentJobEvent
 from .registry import get_kind
-from .rendering import render_pdf
+from .rendering import document_official_context, render_pdf
+from .selectors import document_default_issued_on, document_signers
 
 logger = logging.getLogger(__name__)
 
@@ -55,18 +58,143 @@ def _enqueue(job: DocumentJob) -> None:
     transaction.on_commit(send)
 
 
+NUMBER_MAX = 99999
+
+
+def _issued_on_errors(*, bloc_year: BlocYear, issued_on: dt.date) -> list[str]:
+    """A document of year N is issued from the start of year N-1 (a roster made ahead of
+    its year) to a year from today; anything else is a typing slip."""
+    earliest = dt.date(bloc_year.year - 1, 1, 1)
+    latest = timezone.localdate() + dt.timedelta(days=366)
+    if issued_on < earliest:
+        return [
+            _("Ngày ban hành không được trước ngày %(day)s (văn bản của năm thi đua %(year)s).")
+            % {"day": earliest.strftime("%d/%m/%Y"), "year": bloc_year.year}
+        ]
+    if issued_on > latest:
+        return [
+            _("Ngày ban hành không được sau ngày %(day)s.") % {"day": latest.strftime("%d/%m/%Y")}
+        ]
+    return []
+
+
+def _signer(*, bloc_year: BlocYear, signer_role: str | None) -> tuple[str, str, str]:
+    """(role, name, title) of who signs for the bloc; None: the head unit's leader, if the
+    year has a head. The name and title are copied: the document keeps its signer when the
+    unit's leader changes later."""
+    signers = {m.role: m for m in document_signers(bloc_year=bloc_year)}
+    if signer_role is None:
+        signer_role = DocumentJob.SignerRole.HEAD if "head" in signers else ""
+    if signer_role == "":
+        return "", "", ""
+    if signer_role not in DocumentJob.SignerRole.values:
+        raise ValidationError({"signer": _("Người ký không hợp lệ.")})
+    membership = signers.get(signer_role)
+    if membership is None:
+        raise ValidationError(
+            {
+                "signer": _("Năm thi đua này chưa có đơn vị %(role)s để ký văn bản.")
+                % {"role": Membership.Role(signer_role).label}
+            }
+        )
+    return signer_role, membership.leader_name, membership.leader_title
+
+
+def _number(*, bloc_year: BlocYear, code: str, number: int | None) -> int:
+    """The number asked for if it is free in this bloc-year's register of `code`, else the
+    next one after the highest used. The caller holds the bloc-year's row lock, so two
+    requests cannot take the same number (the unique constraint backs this up)."""
+    register = DocumentJob.objects.filter(bloc_year=bloc_year, number_code=code)
+    if number is None:
+        highest = register.aggregate(highest=Max("number"))["highest"] or 0
+        return highest + 1
+    if not 1 <= number <= NUMBER_MAX:
+        raise ValidationError(
+            {"number": _("Số văn bản là số nguyên từ 1 đến %(max)d.") % {"max": NUMBER_MAX}}
+        )
+    taken = register.filter(number=number).order_by("pk").first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "number": _(
+                    "Số %(number)s đã được dùng cho văn bản #%(job)s của khối năm %(year)s. "
+                    "Chọn số khác, hoặc để trống để hệ thống cấp số tiếp theo."
+                )
+                % {"number": taken.number_display, "job": taken.pk, "year": bloc_year.year}
+            }
+        )
+    return number
+
+
 @in_site_language
 @transaction.atomic
 def document_job_request(
-    *, kind: str, bloc_year: BlocYear, user: Any, params: dict | None = None
+    *,
+    kind: str,
+    bloc_year: BlocYear,
+    user: Any,
+    params: dict | None = None,
+    issued_on: dt.date | None = None,
+    number: int | None = None,
+    signer_role: str | None = None,
 ) -> DocumentJob:
-    if get_kind(kind) is None:
+    """Ask for a document. An issued kind gets its date (None: the default of
+    document_default_issued_on) and its number (None: the next free one); every kind gets
+    its signer (None: the head unit's leader; "" nobody named). Nothing is saved on error."""
+    document_kind = get_kind(kind)
+    if document_kind is None:
         raise ValidationError({"kind": _("Loại văn bản không hợp lệ.")})
-    job = DocumentJob.objects.create(
-        kind=kind, bloc_year=bloc_year, params=params or {}, requested_by=user
+    # Serialises the numbering of this bloc-year's documents.
+    bloc_year = (
+        BlocYear.objects.select_for_update().select_related("bloc__province").get(pk=bloc_year.pk)
     )
+    errors: dict[str, list[str]] = {}
+    code = document_kind.number_code
+    if document_kind.issued:
+        if issued_on is None:
+            issued_on = document_default_issued_on(bloc_year=bloc_year)
+        elif date_errors := _issued_on_errors(bloc_year=bloc_year, issued_on=issued_on):
+            errors["issued_on"] = date_errors
+        try:
+            number = _number(bloc_year=bloc_year, code=code, number=number)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    else:
+        issued_on = number = None
+    try:
+        role, signer_name, signer_title = _signer(bloc_year=bloc_year, signer_role=signer_role)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            job = DocumentJob.objects.create(
+                kind=kind,
+                bloc_year=bloc_year,
+                params=params or {},
+                requested_by=user,
+                issued_on=issued_on,
+                number=number,
+                number_code=code,
+                signer_role=role,
+                signer_name=signer_name,
+                signer_title=signer_title,
+            )
+    except IntegrityError as exc:  # a number taken outside this service's lock
+        raise ValidationError({"number": _("Số văn bản này đã được dùng.")}) from exc
     DocumentJobEvent.objects.create(job=job, status=job.status, message=_("Đã yêu cầu"))
-    audit_event_record(actor=user, action="document_job_request", target=job, data={"kind": kind})
+    audit_event_record(
+        actor=user,
+        action="document_job_request",
+        target=job,
+        data={
+            "kind": kind,
+            "issued_on": issued_on.isoformat() if issued_on else None,
+            "number": job.number_display if job.number is not None else None,
+            "signer": role,
+        },
+    )
     _enqueue(job)
     return job
 
@@ -107,7 +235,9 @@ def document_job_render(*, job_id: int) -> DocumentJob | None:
     kind = get_kind(job.kind)
     if kind is None:
         raise ValueError(f"Unknown document kind {job.kind!r}")
-    context = kind.build_context(job)
+    # The date line, number and signature block every official document shares; a kind
+    # may give its own (the pledge dates itself by its signatures).
+    context = {**document_official_context(job), **kind.build_context(job)}
     pdf = render_pdf(template=kind.template, context=context)
     if kind.postprocess is not None:
         pdf = kind.postprocess(job, pdf)

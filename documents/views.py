@@ -9,13 +9,16 @@ from blocs.selectors import bloc_year_get_for_user
 from core.permissions import access_rule
 
 from . import services
+from .forms import DocumentRequestForm
 from .registry import get_kind
-from .selectors import document_job_get_for_user
+from .selectors import document_job_get_for_user, document_signers
 
 
 @access_rule("object")
 @require_POST
 def document_request(request: HttpRequest, bloc_year_id: int, kind: str) -> HttpResponse:
+    """The request form's post (issue date, number, signer; all optional). Errors: the form
+    again on a page of its own, each next to its field, status 400, nothing saved."""
     document_kind = get_kind(kind)
     if document_kind is None:
         raise Http404(_("Loại văn bản không hợp lệ."))
@@ -27,8 +30,39 @@ def document_request(request: HttpRequest, bloc_year_id: int, kind: str) -> Http
         bloc_year = bloc_year_get_for_user(user=request.user, bloc_year_id=bloc_year_id)
         if not document_kind.can_request(request.user, bloc_year):
             raise PermissionDenied(_("Bạn không có quyền tạo văn bản này."))
-    job = services.document_job_request(kind=kind, bloc_year=bloc_year, user=request.user)
-    return redirect("documents:detail", job_id=job.pk)
+    form = DocumentRequestForm(
+        request.POST,
+        number_code=document_kind.number_code,
+        signers=document_signers(bloc_year=bloc_year),
+        auto_id=f"id_{kind}_%s",  # as on the pages that embed the form
+    )
+    if form.is_valid():
+        options = {"signer_role": form.cleaned_data["signer"]}
+        if document_kind.issued:
+            options |= {
+                "issued_on": form.cleaned_data["issued_on"],
+                "number": form.cleaned_data["number"],
+            }
+        try:
+            job = services.document_job_request(
+                kind=kind, bloc_year=bloc_year, user=request.user, **options
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("documents:detail", job_id=job.pk)
+    return render(
+        request,
+        "documents/request.html",
+        {
+            "bloc_year": bloc_year,
+            "kind": document_kind,
+            "form": form,
+            "form_id": f"request-{kind}-form",
+        },
+        status=400,
+    )
 
 
 @access_rule("object")

@@ -89,5 +89,8 @@ PLEDGE = register(
         filename=_filename,
         can_request=_can_request,
         postprocess=signing.pledge_pdf_postprocess,
+        # Dated by its signatures and made by any reader: no issue date, no number.
+        number_code="GƯ-KTĐ",
+        issued=False,
     )
 )

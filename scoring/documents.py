@@ -1,24 +1,19 @@
 """The scoreboard (Bảng tổng hợp kết quả chấm điểm), rendered by the document pipeline."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.registry import DocumentKind, register
-from documents.rendering import vn_date_line
 
 from .models import Stage
 from .permissions import can_request_scoreboard_pdf
 
 
 def _scoreboard_context(job) -> dict:
-    from blocs.selectors import bloc_year_roster
-
     from .selectors import scoreboard
 
     bloc_year = job.bloc_year
     bloc = bloc_year.bloc
     province = bloc.province
-    head = next((m.unit for m in bloc_year_roster(bloc_year=bloc_year) if m.role == "head"), None)
     board = scoreboard(bloc_year=bloc_year)
     return {
         "job": job,
@@ -26,9 +21,7 @@ def _scoreboard_context(job) -> dict:
         "bloc": bloc,
         "province": province,
         "board": board,
-        "head": head,
         "self": Stage.SELF,
-        "date_line": vn_date_line(province.name, timezone.localdate(job.created_at)),
     }
 
 
@@ -44,5 +37,6 @@ SCOREBOARD = register(
         build_context=_scoreboard_context,
         filename=_scoreboard_filename,
         can_request=can_request_scoreboard_pdf,
+        number_code="BC-KTĐ",
     )
 )

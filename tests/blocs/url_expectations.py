@@ -66,6 +66,8 @@ EXPECTED: dict = {
         only(REDIRECT, *SETUP),
     ),
     "blocs:bloc_year_leadership": ("get", _by, only(OK, *SETUP)),
+    # The units' leaders (name, title) of the year: any status, the same managers.
+    "blocs:bloc_year_leaders": ("get", _by, only(OK, *SETUP)),
     "blocs:bloc_year_secretariat": ("get", _by, only(OK, *SETUP)),
     "blocs:bloc_year_secretariat_remove": (
         "post",
