@@ -17,6 +17,7 @@ class DocumentJobEventInline(SealedInline):
 @admin.register(DocumentJob)
 class DocumentJobAdmin(SealedAdmin):
     list_display = ["id", "kind", "bloc_year", "status", "requested_by", "created_at"]
+    list_select_related = ["bloc_year__bloc__province", "requested_by"]
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in DocumentJob._meta.fields]
     inlines = [DocumentJobEventInline]

@@ -15,7 +15,7 @@ class CommitmentInline(SealedInline):
 @admin.register(Pledge)
 class PledgeAdmin(SealedAdmin):
     list_display = ["bloc_year", "created_at", "created_by_username"]
-    list_select_related = ["bloc_year__bloc"]
+    list_select_related = ["bloc_year__bloc__province"]
 
 
 @admin.register(PledgeVersion)
@@ -30,14 +30,14 @@ class PledgeVersionAdmin(SealedAdmin):
         "opened_by_username",
     ]
     list_filter = ["status"]
-    list_select_related = ["pledge__bloc_year__bloc"]
+    list_select_related = ["pledge__bloc_year__bloc__province"]
     inlines = [CommitmentInline]
 
 
 @admin.register(UnitTarget)
 class UnitTargetAdmin(SealedAdmin):
     list_display = ["version", "unit", "position", "description", "target_value", "unit_of_measure"]
-    list_select_related = ["version__pledge__bloc_year__bloc", "unit"]
+    list_select_related = ["version__pledge__bloc_year__bloc__province", "unit__province"]
 
 
 @admin.register(Signature)
@@ -51,10 +51,10 @@ class SignatureAdmin(SealedAdmin):
         "ip_address",
         "content_hash",
     ]
-    list_select_related = ["version__pledge__bloc_year__bloc"]
+    list_select_related = ["version__pledge__bloc_year__bloc__province"]
 
 
 @admin.register(Reminder)
 class ReminderAdmin(SealedAdmin):
     list_display = ["version", "unit", "email", "sent_on", "sent_at"]
-    list_select_related = ["version__pledge__bloc_year__bloc", "unit"]
+    list_select_related = ["version__pledge__bloc_year__bloc__province", "unit__province"]

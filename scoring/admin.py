@@ -47,7 +47,8 @@ class CriteriaTableAdmin(admin.ModelAdmin):
 
     list_display = ["name", "province", "year", "bloc_year", "bonus_cap", "penalty_cap"]
     list_filter = ["province", "year"]
-    search_fields = ["name"]
+    search_fields = ["name", "province__name"]
+    list_select_related = ["province", "bloc_year__bloc__province"]
     inlines = [CriterionGroupInline, CriterionInline]
     raw_id_fields = ["bloc_year", "copied_from"]
     readonly_fields = ["created_by_username", "created_at"]
@@ -78,7 +79,9 @@ class ScoreSheetAdmin(SealedAdmin):
         "cross_submitted_by_username",
     ]
     list_filter = ["bloc_year__bloc__province", "bloc_year__year"]
-    search_fields = ["unit__name"]
+    # Labels and searches name the province: every province has a "Sở Công Thương".
+    search_fields = ["unit__name", "unit__province__name", "bloc_year__bloc__name"]
+    list_select_related = ["unit__province", "bloc_year__bloc__province"]
 
 
 @admin.register(ScoreValue)
@@ -113,6 +116,7 @@ class CrossAssignmentAdmin(SealedAdmin):
     """Set on the bloc-year's assignments page (audited), never here."""
 
     list_display = ["bloc_year", "scorer", "target"]
+    list_select_related = ["bloc_year__bloc__province", "scorer__province", "target__province"]
 
 
 class ScoringYearEventInline(SealedInline):
@@ -128,6 +132,7 @@ class ScoringYearAdmin(SealedAdmin):
         "tổng hợp điểm, với lý do được ghi nhận."
     )
     list_display = ["bloc_year", "locked_at", "locked_by_username"]
+    list_select_related = ["bloc_year__bloc__province"]
     fields = ["bloc_year", "locked_at", "locked_by", "locked_by_username", "reopen"]
     readonly_fields = fields
     inlines = [ScoringYearEventInline]
