@@ -165,7 +165,7 @@ class BlocYearAdmin(ServiceAdmin):
     inlines = [MembershipInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: BlocYear | None = None) -> list[str]:
-        return ["bloc", "year"] if obj is not None else []
+        return ["status", "bloc", "year"] if obj is not None else ["status"]
 
     def save_model(self, request: HttpRequest, obj: BlocYear, form: Any, change: bool) -> None:
         """Saved with its members in save_related: the service needs both at once."""

@@ -35,7 +35,18 @@ class UnitChoiceField(_UnitChoices, forms.ModelChoiceField):
 
 
 class UnitMultipleChoiceField(_UnitChoices, forms.ModelMultipleChoiceField):
-    pass
+    def clean(self, value):
+        # An id the database cannot hold (99999999999999999999999) is "not a choice",
+        # not an OverflowError from the driver.
+        for pk in value or []:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super().clean(value)
 
 
 class ReasonForm(forms.Form):

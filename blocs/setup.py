@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from core.names import person_name
+from core.permissions import can_manage_registry
 from core.services import audit_event_record
 
 from . import cycle, services
@@ -54,6 +55,22 @@ def bloc_year_create_next(
         raise ValidationError({"year": _("Năm không hợp lệ.")})
     if BlocYear.objects.filter(bloc=bloc, year=year).exists():
         raise ValidationError({"year": _("Khối đã có năm thi đua %(year)s.") % {"year": year}})
+    # A secretariat opens only the year after its own; any other year (history typed in
+    # afterwards) is for the board and administrators, who also grant its secretariat.
+    if (
+        source is not None
+        and year != source.year + 1
+        and not can_manage_registry(actor, bloc.province)
+    ):
+        raise ValidationError(
+            {
+                "year": _(
+                    "Chỉ tạo được năm liền sau năm %(year)s (năm %(next)s); năm khác do Ban "
+                    "Thi đua - Khen thưởng tạo."
+                )
+                % {"year": source.year, "next": source.year + 1}
+            }
+        )
     if len({u.pk for u in members}) != len(members):
         raise ValidationError({"members": _("Một đơn vị chỉ được chọn một lần.")})
     bloc_year = services.bloc_year_create(bloc=bloc, year=year, members=members, actor=actor)

@@ -69,3 +69,19 @@ def test_admin_pages_are_vietnamese(client, world):
     body = client.get(reverse("admin:index")).content.decode()
     assert "Quản trị Khối thi đua" in body
     assert "Năm thi đua của khối" in body or "năm thi đua của khối" in body.lower()
+
+
+def test_admin_offers_no_status_field_on_a_bloc_year(client, world):
+    """The year's status moves only through blocs.cycle: the admin shows it, never as a
+    field it would silently drop."""
+    client.force_login(world.users["admin"])
+    for url in (
+        reverse("admin:blocs_blocyear_add"),
+        reverse("admin:blocs_blocyear_change", args=[world.bloc_year.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert 'name="status"' not in html, url
+    posted = _bloc_year_post(world, [(world.head, "head"), (world.deputy, "deputy")])
+    posted["status"] = "closed"
+    client.post(reverse("admin:blocs_blocyear_add"), posted)
+    assert BlocYear.objects.get(bloc=world.bloc, year=2023).status == BlocYear.Status.SETUP

@@ -390,3 +390,46 @@ def test_users_of_the_province_with_their_roles(world):
     for username in ("board.here", "secretariat.here", "leader.member", "staff.nonmember"):
         assert username in page
     assert "board.other" not in page
+
+
+# --- found in review: years out of sequence, ids the database cannot hold ------------------------
+
+
+@pytest.mark.parametrize("year", ["2010", "2199", "2022"])
+def test_a_secretariat_opens_only_the_year_after_its_own(world, year):
+    """Otherwise a secretariat could give itself rights on a made-up year and issue
+    numbered documents dated years back."""
+    response = client_for(world, "secretariat_here").post(
+        reverse("blocs:bloc_year_new", args=[world.bloc.pk]),
+        {"year": year, "members": [world.head.pk]},
+    )
+    assert response.status_code == 400
+    assert "Chỉ tạo được năm liền sau năm 2020 (năm 2021)" in field_errors(response, "year")
+    assert not BlocYear.objects.filter(bloc=world.bloc, year=int(year)).exists()
+
+
+def test_the_board_may_record_an_earlier_year(world):
+    response = client_for(world, "board_here").post(
+        reverse("blocs:bloc_year_new", args=[world.bloc.pk]),
+        {"year": "2018", "members": [world.head.pk]},
+    )
+    assert response.status_code == 302
+    assert BlocYear.objects.filter(bloc=world.bloc, year=2018).exists()
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999999", "١٢", "1e3", "-1"])
+def test_unit_lists_refuse_ids_the_database_cannot_hold(world, bad):
+    before = (BlocYear.objects.count(), Unit.objects.filter(successor__isnull=False).count())
+    new_year = client_for(world, "secretariat_here").post(
+        reverse("blocs:bloc_year_new", args=[world.bloc.pk]),
+        {"year": "2021", "members": [world.head.pk, bad]},
+    )
+    succession = client_for(world, "admin").post(
+        reverse("blocs:unit_succession", args=[world.province.pk]),
+        {"units": [bad], "successor": world.head.pk, "on": "01/03/2025"},
+    )
+    assert new_year.status_code == 400 and succession.status_code == 400
+    assert "Đơn vị không thuộc tỉnh này" in field_errors(new_year, "members")
+    assert "Đơn vị không thuộc tỉnh này" in field_errors(succession, "units")
+    after = (BlocYear.objects.count(), Unit.objects.filter(successor__isnull=False).count())
+    assert after == before
