@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import form_errors_apply
 from core.permissions import access_rule, can_take_step
 
 from . import cycle, cycle_selectors, selectors, services, setup, setup_selectors
@@ -27,15 +28,6 @@ from .forms import (
     UnitCreateForm,
 )
 from .models import Unit
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the matching field, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _render(request, template, context, form=None):
@@ -90,7 +82,7 @@ def bloc_year_step_back(request: HttpRequest, bloc_year_id: int) -> HttpResponse
                 bloc_year=bloc_year, reason=form.cleaned_data["reason"], actor=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(
                 request,
@@ -138,7 +130,7 @@ def bloc_year_new(request: HttpRequest, bloc_id: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(
                 request,
@@ -168,7 +160,7 @@ def bloc_year_members(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
                 bloc_year=bloc_year, unit=form.cleaned_data["unit"], actor=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(
                 request, _("Đã thêm %(unit)s.") % {"unit": form.cleaned_data["unit"].name}
@@ -224,7 +216,7 @@ def bloc_year_leadership(request: HttpRequest, bloc_year_id: int) -> HttpRespons
                 actor=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(request, _("Đã ghi nhận Trưởng khối và Phó khối."))
             return redirect("blocs:bloc_year_detail", bloc_year_id=bloc_year.pk)
@@ -246,7 +238,7 @@ def bloc_year_secretariat(request: HttpRequest, bloc_year_id: int) -> HttpRespon
                 bloc_year=bloc_year, user=form.cleaned_data["user"], actor=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(request, _("Đã giao vai trò thư ký khối."))
             return redirect("blocs:bloc_year_secretariat", bloc_year_id=bloc_year.pk)
@@ -291,7 +283,7 @@ def province_units(request: HttpRequest, province_id: int) -> HttpResponse:
         try:
             unit = services.unit_create(province=province, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(request, _("Đã thêm đơn vị %(unit)s.") % {"unit": unit.name})
             return redirect("blocs:province_units", province_id=province.pk)
@@ -326,7 +318,7 @@ def unit_succession(request: HttpRequest, province_id: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(
                 request,
@@ -351,7 +343,7 @@ def bloc_new(request: HttpRequest, province_id: int) -> HttpResponse:
         try:
             bloc = services.bloc_create(province=province, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(request, _("Đã thêm %(bloc)s.") % {"bloc": bloc.name})
             return redirect("blocs:bloc_detail", bloc_id=bloc.pk)
@@ -383,7 +375,7 @@ def user_invite(request: HttpRequest, province_id: int) -> HttpResponse:
         try:
             user = setup.user_invite(province=province, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(
                 request,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from blocs.selectors import bloc_year_get_for_user
+from core.forms import form_errors_apply
 from core.permissions import access_rule
 
 from . import services
@@ -48,8 +49,7 @@ def document_request(request: HttpRequest, bloc_year_id: int, kind: str) -> Http
                 kind=kind, bloc_year=bloc_year, user=request.user, **options
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_apply(form=form, exc=exc)
         else:
             return redirect("documents:detail", job_id=job.pk)
     return render(

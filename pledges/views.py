@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 # One rule for the client's address behind trusted proxies, shared with the login throttle.
 from core.auth import client_ip as _client_ip
+from core.forms import form_errors_apply
 from core.permissions import access_rule
 from documents import services as document_services
 from documents.models import DocumentJob
@@ -39,15 +40,6 @@ from .permissions import can_edit_unit_targets, can_manage_pledge, can_sign_for_
 PDF_KIND = "pledge"
 
 logger = logging.getLogger(__name__)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the matching field, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _base(request: HttpRequest, bloc_year, **extra) -> dict:
@@ -155,7 +147,7 @@ def pledge_edit(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
                         actor=request.user,
                     )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_errors_apply(form=form, exc=exc)
             else:
                 messages.success(request, _("Đã lưu dự thảo giao ước."))
                 return redirect("pledges:detail", bloc_year_id=bloc_year.pk)
@@ -189,7 +181,7 @@ def pledge_open(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
                 version=version, deadline=form.cleaned_data["deadline"], actor=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(request, _("Đã mở ký giao ước; lãnh đạo các đơn vị đã được mời ký."))
             return redirect("pledges:progress", bloc_year_id=bloc_year.pk)
@@ -297,7 +289,7 @@ def pledge_sign(request: HttpRequest, bloc_year_id: int, unit_id: int) -> HttpRe
                     user_agent=request.headers.get("user-agent", ""),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_errors_apply(form=form, exc=exc)
             else:
                 messages.success(
                     request,
@@ -362,7 +354,7 @@ def pledge_amend(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
                 version=version, reason=form.cleaned_data["reason"], actor=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form=form, exc=exc)
         else:
             messages.success(
                 request,
