@@ -66,6 +66,27 @@ def validate_tie_break_order(value) -> None:
             )
 
 
+class VoteBase(models.TextChoices):
+    """What a ballot's percentages are taken of (DESIGN.md §8)."""
+
+    MEMBERS = "members", _("tổng số đơn vị thành viên")
+    PRESENT = "present", _("số đơn vị có mặt")
+    VALID = "valid", _("số phiếu hợp lệ")
+
+
+class TieRule(models.TextChoices):
+    SECOND_ROUND = "second_round", _("Bỏ phiếu lại giữa các đơn vị bằng phiếu")
+    SCORE_RANKING = "score_ranking", _("Theo thứ hạng điểm thi đua")
+
+
+class VotePublication(models.TextChoices):
+    """How much of the vote rows is published with the result."""
+
+    CHOICES = "choices", _("Công bố mã phiếu và nội dung từng phiếu")
+    RECEIPTS = "receipts", _("Chỉ công bố mã phiếu")
+    NONE = "none", _("Chỉ công bố kết quả")
+
+
 class RuleSet(models.Model):
     """What the law leaves to each province's bloc regulation (quy chế hoạt động cụm, khối),
     per province and year (DESIGN.md §4). Never hard-code these numbers elsewhere.
@@ -128,6 +149,51 @@ class RuleSet(models.Model):
             "thẩm định được sau khi xác nhận danh sách đơn vị chưa hoàn tất chấm chéo."
         ),
     )
+    # Meetings and ballots (DESIGN.md §8). Fractions as two integers: 2/3 is exact.
+    quorum_numerator = models.PositiveSmallIntegerField(
+        _("số đơn vị có mặt tối thiểu: tử số"), default=2
+    )
+    quorum_denominator = models.PositiveSmallIntegerField(
+        _("số đơn vị có mặt tối thiểu: mẫu số"),
+        default=3,
+        help_text=_(
+            "Hội nghị hợp lệ khi số đơn vị có mặt đạt ít nhất tỷ lệ này của tổng số thành viên."
+        ),
+    )
+    ballot_threshold_numerator = models.PositiveSmallIntegerField(
+        _("tỷ lệ phiếu đồng ý: tử số"), default=1
+    )
+    ballot_threshold_denominator = models.PositiveSmallIntegerField(
+        _("tỷ lệ phiếu đồng ý: mẫu số"), default=2
+    )
+    ballot_threshold_strict = models.BooleanField(
+        _("phải vượt tỷ lệ"),
+        default=True,
+        help_text=_("Bật: phải trên tỷ lệ (ví dụ trên 50%). Tắt: từ tỷ lệ trở lên (ví dụ từ 2/3)."),
+    )
+    ballot_base = models.CharField(
+        _("tỷ lệ phiếu tính trên"),
+        max_length=10,
+        choices=VoteBase.choices,
+        default=VoteBase.MEMBERS,
+    )
+    ballot_self_vote_allowed = models.BooleanField(
+        _("đơn vị được bỏ phiếu cho chính mình"), default=True
+    )
+    ballot_tie_rule = models.CharField(
+        _("khi bằng phiếu"), max_length=20, choices=TieRule.choices, default=TieRule.SCORE_RANKING
+    )
+    ballot_publication = models.CharField(
+        _("công bố sau kiểm phiếu"),
+        max_length=10,
+        choices=VotePublication.choices,
+        default=VotePublication.CHOICES,
+    )
+    election_head_repeat_allowed = models.BooleanField(
+        _("Trưởng khối được bầu lại năm liền kề"),
+        default=False,
+        help_text=_("Tắt: đơn vị đang là Trưởng khối không được bầu làm Trưởng khối năm sau."),
+    )
     notes = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
@@ -141,6 +207,20 @@ class RuleSet(models.Model):
                 name="ruleset_unique_province_year",
                 violation_error_message=_("Tỉnh đã có quy chế cho năm này."),
             ),
+            models.CheckConstraint(
+                condition=Q(quorum_denominator__gte=1)
+                & Q(quorum_numerator__lte=models.F("quorum_denominator"))
+                & Q(ballot_threshold_denominator__gte=1)
+                & Q(ballot_threshold_numerator__lte=models.F("ballot_threshold_denominator")),
+                name="ruleset_fractions_valid",
+                violation_error_message=_("Tỷ lệ không hợp lệ: tử số phải từ 0 đến mẫu số."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ballot_base__in=["members", "present", "valid"])
+                & Q(ballot_tie_rule__in=["second_round", "score_ranking"])
+                & Q(ballot_publication__in=["choices", "receipts", "none"]),
+                name="ruleset_ballot_choices_valid",
+            ),
             models.UniqueConstraint(
                 fields=["year"],
                 condition=Q(province__isnull=True),
@@ -151,3 +231,13 @@ class RuleSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("quorum", "ballot_threshold"):
+            num = getattr(self, f"{field}_numerator")
+            den = getattr(self, f"{field}_denominator")
+            if num is not None and den is not None and (den < 1 or num > den):
+                errors[f"{field}_numerator"] = _("Tử số phải từ 0 đến mẫu số, mẫu số từ 1 trở lên.")
+        if errors:
+            raise ValidationError(errors)
