@@ -1,0 +1,1 @@
+"""Reads of meetings, minutes and ballots, with the permission check inside."""

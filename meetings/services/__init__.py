@@ -1,0 +1,1 @@
+"""Writes of meetings, minutes and ballots: meetings.py, minutes.py, ballots.py."""
