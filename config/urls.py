@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("scoring.urls")),
     path("", include("pledges.urls")),
+    path("", include("meetings.urls")),
 ]

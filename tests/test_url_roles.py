@@ -11,6 +11,7 @@ from documents import services as document_services
 from documents.models import DocumentJob
 
 from .blocs import url_expectations as blocs_urls
+from .meetings import url_expectations as meetings_urls
 from .pledges import url_expectations as pledges_urls
 from .scoring import url_expectations as scoring_urls
 
@@ -96,8 +97,8 @@ EXPECTED = {
 
 # Each app's rows live beside its tests; they are merged here.
 # In this order: the pledge rows open the world's pledge, the scoring rows then take the
-# year on to its scoring step (blocs.cycle).
-APP_EXPECTATIONS = [pledges_urls, scoring_urls, blocs_urls]
+# year on to its scoring step (blocs.cycle); the meetings rows hold the year-end meeting.
+APP_EXPECTATIONS = [pledges_urls, scoring_urls, blocs_urls, meetings_urls]
 for _module in APP_EXPECTATIONS:
     assert not set(_module.EXPECTED) & set(EXPECTED), "duplicate URL rows"
     EXPECTED.update(_module.EXPECTED)
