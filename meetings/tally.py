@@ -172,7 +172,8 @@ def winners_select(
     position (an election's head is settled first and cannot also be deputy). A tie at
     the cut-off is settled by the score ranking (`ranks`: unit id -> rank, 1 best) or
     left to a second round among the tied."""
-    ranks = ranks or {}
+    if ranks is None:
+        ranks = {}
     outcome = Outcome()
     notes: list[str] = []
     taken_units: set[int] = set()
