@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE["pledge-reminders"] = {
     "task": "pledges.tasks.pledge_reminders_send_task",
     "schedule": crontab(hour=PLEDGE_REMINDER_HOUR, minute=PLEDGE_REMINDER_MINUTE),
 }
+# The day-before reminder of a meeting (meetings held tomorrow, local date), once per meeting.
+CELERY_BEAT_SCHEDULE["meeting-reminders"] = {
+    "task": "meetings.tasks.meeting_reminders_send_task",
+    "schedule": crontab(hour=PLEDGE_REMINDER_HOUR, minute=PLEDGE_REMINDER_MINUTE),
+}
 # Absolute address of the site, for links in e-mails and the QR code of the signed PDF.
 PLEDGE_PUBLIC_BASE_URL = env("PLEDGE_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # The organisation certificate (PKCS#12) that digitally signs (PAdES) the pledge PDF.
