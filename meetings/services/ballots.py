@@ -40,6 +40,8 @@ from ..models import (
     Vote,
 )
 from ..permissions import can_vote_as
+from ..selectors.meetings import meeting_quorum
+from .meetings import meeting_attendance_freeze
 
 logger = logging.getLogger(__name__)
 
@@ -329,32 +331,13 @@ def ballot_update(*, ballot: Ballot, actor: Any, **settings: Any) -> Ballot:
 
 
 def _quorum(meeting: Meeting) -> tuple[bool, str]:
-    try:
-        from ..selectors.meetings import meeting_quorum
-    except ImportError:
-        meeting_quorum = None
-    if meeting_quorum is not None:
-        q = meeting_quorum(meeting=meeting)
-        members, present, required, met = q.members, q.present, q.required, q.met
-    else:  # until meetings-core's selector exists: the same rule from the rule set
-        bloc_year = meeting.bloc_year
-        rule_set = rule_set_for(province=bloc_year.bloc.province, year=bloc_year.year)
-        member_ids = set(Membership.objects.filter(bloc_year=bloc_year).values_list("unit_id"))
-        members = len(member_ids)
-        present = Attendance.objects.filter(
-            meeting=meeting,
-            status=Attendance.Status.PRESENT,
-            unit_id__in=[u for (u,) in member_ids],
-        ).count()
-        num, den = rule_set.quorum_numerator, rule_set.quorum_denominator
-        required = -(-num * members // den)  # ceil
-        met = members > 0 and present * den >= num * members
-    if met:
+    q = meeting_quorum(meeting=meeting)
+    if q.met:
         return True, ""
     return False, _(
         "Chưa đủ số đơn vị dự họp theo quy chế: có mặt %(present)s/%(members)s, cần ít nhất "
         "%(required)s."
-    ) % {"present": present, "members": members, "required": required}
+    ) % {"present": q.present, "members": q.members, "required": q.required}
 
 
 @transaction.atomic
@@ -364,8 +347,7 @@ def ballot_open(*, ballot: Ballot, actor: Any) -> Ballot:
     The attendance is frozen; each unit present gets its participation row."""
     locked = _locked(ballot)
     _require_status(locked, [S.CREATED], _("mở bỏ phiếu"))
-    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=locked.meeting_id)
-    meeting = Meeting.objects.select_related("bloc_year__bloc__province").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_related("bloc_year__bloc__province").get(pk=locked.meeting_id)
     _year_end_required(meeting)
     if locked.previous_round_id is not None:
         previous = Ballot.objects.get(pk=locked.previous_round_id)
@@ -381,9 +363,7 @@ def ballot_open(*, ballot: Ballot, actor: Any) -> Ballot:
         bloc_year=bloc_year, allowed=[BlocYear.Status.VOTING], work=_("mở bỏ phiếu")
     )
     now = timezone.now()
-    if meeting.attendance_frozen_at is None:
-        meeting.attendance_frozen_at = now
-        meeting.save(update_fields=["attendance_frozen_at"])
+    meeting_attendance_freeze(meeting=meeting, actor=actor)
     member_ids = list(Membership.objects.filter(bloc_year=bloc_year).values_list("unit_id"))
     member_ids = [u for (u,) in member_ids]
     present_ids = sorted(
