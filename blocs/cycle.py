@@ -151,12 +151,18 @@ def year_facts_load(bloc_years: Iterable[BlocYear]) -> dict[int, YearFacts]:
         .distinct()
     ):
         facts[by_id].scores_entered = True
-    for by_id in (
+    # The year-end meeting's ballots (one LEFT JOIN): every one published, and at least one.
+    ballot_statuses: dict[int, list[str]] = {}
+    for by_id, ballot_status in (
         Meeting.objects.filter(bloc_year_id__in=ids, kind=Meeting.Kind.YEAR_END)
         .order_by()
-        .values_list("bloc_year_id", flat=True)
+        .values_list("bloc_year_id", "ballots__status")
     ):
         facts[by_id].has_year_end_meeting = True
+        if ballot_status is not None:
+            ballot_statuses.setdefault(by_id, []).append(ballot_status)
+    for by_id, statuses in ballot_statuses.items():
+        facts[by_id].ballots_published = all(st == "published" for st in statuses)
 
     wanted = {(by.bloc_id, by.year + 1): by.pk for by in bloc_years}
     roles: dict[int, set[str]] = {}
