@@ -327,6 +327,25 @@ class SectionForm(BootstrapRow, forms.Form):
     )
 
 
+class MinutesTextForm(BootstrapRow, forms.Form):
+    opening = forms.CharField(
+        label=_("Phần mở đầu"),
+        required=False,
+        max_length=20000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages=TOO_LONG,
+    )
+    closing = forms.CharField(
+        label=_("Phần kết thúc"),
+        required=False,
+        max_length=20000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=TOO_LONG,
+    )
+
+
 class AmendmentsOpenForm(BootstrapRow, forms.Form):
     until = forms.DateTimeField(
         label=_("Hạn góp ý"),

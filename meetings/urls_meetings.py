@@ -25,6 +25,11 @@ urlpatterns: list = [
         name="minutes_draft",
     ),
     path(
+        "minutes/<int:minutes_id>/text/",
+        minutes_views.minutes_text_save,
+        name="minutes_text_save",
+    ),
+    path(
         "minutes/<int:minutes_id>/sections/<int:section_id>/",
         minutes_views.minutes_section_save,
         name="minutes_section_save",

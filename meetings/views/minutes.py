@@ -75,6 +75,15 @@ def _page(request, meeting, minutes, *, bound=None, status=200) -> HttpResponse:
             if bound[0] == "propose"
             else forms.AmendmentProposeForm(units=units, sections=sections)
         )
+    text_form = None
+    if editable:
+        text_form = (
+            bound[2]
+            if bound[0] == "text"
+            else forms.MinutesTextForm(
+                prefix="t", initial={"opening": minutes.opening, "closing": minutes.closing}
+            )
+        )
     open_form = None
     if can_run and minutes.status == Minutes.Status.DRAFT:
         open_form = bound[2] if bound[0] == "open" else forms.AmendmentsOpenForm()
@@ -85,6 +94,7 @@ def _page(request, meeting, minutes, *, bound=None, status=200) -> HttpResponse:
         window_open=window_open,
         propose_form=propose_form,
         open_form=open_form,
+        text_form=text_form,
         can_approve=bool(actions.approve_as),
         pending=sum(1 for a in amendments if a.resolution == MinutesAmendment.Resolution.PENDING),
     )
@@ -155,6 +165,28 @@ def minutes_section_save(request: HttpRequest, minutes_id: int, section_id: int)
                 reverse("meetings:minutes", args=[minutes.meeting_id]) + f"#section-{section.pk}"
             )
     return _page(request, minutes.meeting, minutes, bound=("section", section.pk, form), status=400)
+
+
+@access_rule("object")
+@require_POST
+def minutes_text_save(request: HttpRequest, minutes_id: int) -> HttpResponse:
+    """The opening and the closing (drafted from the meeting's data), while editable. A
+    part the form does not send is left as it is."""
+    minutes = selectors.minutes_get_for_user(user=request.user, minutes_id=minutes_id, manage=True)
+    form = forms.MinutesTextForm(request.POST, prefix="t")
+    if form.is_valid():
+        sent = {
+            name: form.cleaned_data[name] if form.add_prefix(name) in request.POST else None
+            for name in ("opening", "closing")
+        }
+        try:
+            services.minutes_update(minutes=minutes, actor=request.user, **sent)
+        except ValidationError as exc:
+            form_errors_apply(form=form, exc=exc)
+        else:
+            messages.success(request, _("Đã lưu phần mở đầu và phần kết thúc."))
+            return _back(minutes)
+    return _page(request, minutes.meeting, minutes, bound=("text", None, form), status=400)
 
 
 @access_rule("object")
