@@ -230,9 +230,18 @@ PLEDGE_SIGNED = Check(
     _unsigned_reason,
     historical=True,
 )
-TABLE = Check("table", lambda f: f.has_table, lambda f: _("chưa có bảng chấm điểm của năm"))
+# Historical: a past year recorded from its report (the demo's seeds) was scored on paper.
+TABLE = Check(
+    "table",
+    lambda f: f.has_table,
+    lambda f: _("chưa có bảng chấm điểm của năm"),
+    historical=True,
+)
 LOCKED = Check(
-    "scores_locked", lambda f: f.scores_locked, lambda f: _("Ban TĐKT chưa thẩm định điểm")
+    "scores_locked",
+    lambda f: f.scores_locked,
+    lambda f: _("Ban TĐKT chưa thẩm định điểm"),
+    historical=True,
 )
 YEAR_END = Check(
     "year_end_meeting",
@@ -477,22 +486,32 @@ def bloc_year_start(
 
 
 @transaction.atomic
-def bloc_year_open_scoring(*, bloc_year: BlocYear, actor: Any) -> BlocYear:
+def bloc_year_open_scoring(
+    *, bloc_year: BlocYear, actor: Any, _historical_source: str = ""
+) -> BlocYear:
     """in progress → scoring: the scoring table is fixed from now on and self-assessment
-    opens (every member gets its score sheet)."""
+    opens (every member gets its score sheet). A past year recorded from its report
+    (`_historical_source`, see bloc_year_open_pledging) was scored on paper: no sheets."""
     from scoring.services import score_sheets_ensure, scoring_revision_bump
 
-    result = _advance(bloc_year=bloc_year, target=S.SCORING, actor=actor)
-    score_sheets_ensure(bloc_year=result)
+    result = _advance(
+        bloc_year=bloc_year, target=S.SCORING, actor=actor, historical_source=_historical_source
+    )
+    if not _historical_source:
+        score_sheets_ensure(bloc_year=result)
     scoring_revision_bump(bloc_year_ids=[result.pk])
     return result
 
 
 @transaction.atomic
-def bloc_year_open_voting(*, bloc_year: BlocYear, actor: Any) -> BlocYear:
+def bloc_year_open_voting(
+    *, bloc_year: BlocYear, actor: Any, _historical_source: str = ""
+) -> BlocYear:
     """scoring → voting: the board has verified and locked the scores and the year-end
-    meeting is recorded."""
-    return _advance(bloc_year=bloc_year, target=S.VOTING, actor=actor)
+    meeting is recorded (`_historical_source`: see bloc_year_open_pledging)."""
+    return _advance(
+        bloc_year=bloc_year, target=S.VOTING, actor=actor, historical_source=_historical_source
+    )
 
 
 @transaction.atomic
