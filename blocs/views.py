@@ -13,6 +13,7 @@ from core.permissions import (
     can_set_up_bloc_year,
 )
 from documents.selectors import document_jobs_for_bloc_year
+from meetings.permissions import can_run_meeting
 
 from . import cycle_selectors, selectors, services
 from .leader_forms import LeaderForm
@@ -63,6 +64,9 @@ def bloc_year_detail(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
             "bloc_year": bloc_year,
             "roster": selectors.bloc_year_roster(bloc_year=bloc_year),
             "meetings": bloc_year.meetings.select_related("host_unit").order_by("held_on"),
+            # The published election of this year's head and deputy (meetings, DESIGN.md §8).
+            "elections": bloc_year.elections.filter(status="published").select_related("meeting"),
+            "can_run_meeting": can_run_meeting(request.user, bloc_year),
             "jobs": document_jobs_for_bloc_year(bloc_year=bloc_year),
             "can_manage": can_manage_bloc_year(request.user, bloc_year),
             "can_set_up": can_set_up_bloc_year(request.user, bloc_year),
