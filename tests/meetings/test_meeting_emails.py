@@ -46,7 +46,7 @@ def test_invitation_to_every_leader_in_vietnamese(agenda, django_capture_on_comm
     )
     body = first.body
     assert body.startswith("Kính gửi Nguyễn Văn Giám Đốc 1 (Sở Giao thông Vận tải),")
-    assert "trân trọng kính mời lãnh đạo đơn vị dự hội nghị tổng kết năm năm thi đua 2020" in body
+    assert "trân trọng kính mời lãnh đạo đơn vị dự hội nghị tổng kết năm (năm thi đua 2020)" in body
     assert "Thời gian: 08:00, ngày 20/12/2020" in body
     assert "Địa điểm: Hội trường Sở Giao thông Vận tải" in body
     assert "Đơn vị đăng cai: Sở Giao thông Vận tải" in body
