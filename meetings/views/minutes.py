@@ -69,12 +69,10 @@ def _page(request, meeting, minutes, *, bound=None, status=200) -> HttpResponse:
                 amendment.form = forms.AmendmentResolveForm(prefix=f"r{amendment.pk}")
     units = actions.amend_units if window_open else []
     propose_form = None
-    if units:
-        propose_form = (
-            bound[2]
-            if bound[0] == "propose"
-            else forms.AmendmentProposeForm(units=units, sections=sections)
-        )
+    if bound[0] == "propose":
+        propose_form = bound[2]  # with its errors, even once the window has closed
+    elif units:
+        propose_form = forms.AmendmentProposeForm(units=units, sections=sections)
     text_form = None
     if editable:
         text_form = (
