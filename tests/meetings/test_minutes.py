@@ -351,16 +351,15 @@ def test_sealed_minutes_are_refused_by_every_service(prepared):
     assert section.text == ""
 
 
-@needs_postgres
 def test_database_refuses_changes_to_sealed_minutes(prepared):
+    """Raw ORM writes that bypass the services: refused by the triggers of migration 0003
+    (PostgreSQL and SQLite)."""
     my = prepared
     minutes = _approve_both(my, _draft(my))
     attempts = [
         lambda: Minutes.objects.filter(pk=minutes.pk).update(opening="Sửa lén."),
         lambda: Minutes.objects.filter(pk=minutes.pk).update(status="draft"),
-        lambda: Minutes.objects.filter(pk=minutes.pk).delete(),
         lambda: MinutesSection.objects.filter(minutes=minutes).update(text="Sửa lén."),
-        lambda: MinutesSection.objects.filter(minutes=minutes).delete(),
         lambda: MinutesSection.objects.create(minutes=minutes, order=99, title="Thêm"),
         lambda: MinutesAmendment.objects.create(minutes=minutes, unit=my.units[0], text="x"),
     ]
@@ -370,6 +369,23 @@ def test_database_refuses_changes_to_sealed_minutes(prepared):
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.SEALED
     assert services.minutes_verify(minutes=minutes)
+
+
+@needs_postgres
+def test_database_refuses_deleting_sealed_minutes(prepared):
+    """DELETE too on PostgreSQL (SQLite's test runner empties tables with DELETE)."""
+    my = prepared
+    minutes = _approve_both(my, _draft(my))
+    services.minutes_new_version(minutes=minutes, actor=None)
+    for attempt in (
+        lambda: Minutes.objects.filter(pk=minutes.pk).delete(),
+        lambda: MinutesSection.objects.filter(minutes=minutes).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="sealed"), transaction.atomic():
+            attempt()
+    assert minutes.sections.count() == 3
+    # The draft of version 2 may still be deleted in the database.
+    assert MinutesSection.objects.filter(minutes__version=2).delete()[0] == 3
 
 
 @needs_postgres
