@@ -368,3 +368,340 @@ class ClassificationRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.year}: {self.classification}"
+
+
+# --- proposals (tờ trình) and the board's review (DESIGN.md §9) ---------------------------
+
+
+class AwardProposal(models.Model):
+    """One proposal (tờ trình) per award type per bloc-year. Its content lives in versions:
+    a version is drafted, submitted (sealed) and, when the board returns items, followed
+    by a corrected version; old versions stay readable."""
+
+    bloc_year = models.ForeignKey(
+        "blocs.BlocYear",
+        verbose_name=_("năm thi đua của khối"),
+        on_delete=models.PROTECT,
+        related_name="award_proposals",
+    )
+    award_type = models.ForeignKey(
+        AwardType,
+        verbose_name=_("danh hiệu, hình thức khen thưởng"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by_username = models.CharField(max_length=150, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("tờ trình đề nghị khen thưởng")
+        verbose_name_plural = _("tờ trình đề nghị khen thưởng")
+        ordering = ["bloc_year", "award_type__order", "award_type__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bloc_year", "award_type"],
+                name="award_proposal_unique",
+                violation_error_message=_("Khối đã có tờ trình cho danh hiệu này trong năm."),
+            ),
+            username_kept("created_by", "award_proposal_created_by_username"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_type.name} – {self.bloc_year}"
+
+
+class ProposalVersion(models.Model):
+    """A version of a proposal. Submitting seals it: its snapshot and hash, and its items,
+    never change again (service check and database triggers, migration 0004)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        SUBMITTED = "submitted", _("Đã gửi Ban Thi đua - Khen thưởng")
+
+    proposal = models.ForeignKey(
+        AwardProposal,
+        verbose_name=_("tờ trình"),
+        on_delete=models.PROTECT,
+        related_name="versions",
+    )
+    number = models.PositiveSmallIntegerField(_("phiên bản"))
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    note = models.TextField(_("ghi chú của phiên bản"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_by_username = models.CharField(max_length=150, blank=True, editable=False)
+    snapshot = models.JSONField(_("bản chụp khi gửi"), null=True, blank=True)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("phiên bản tờ trình")
+        verbose_name_plural = _("phiên bản tờ trình")
+        ordering = ["proposal", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "number"], name="proposal_version_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(status="draft"),
+                name="proposal_version_one_draft",
+                violation_error_message=_("Tờ trình đã có một phiên bản dự thảo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="proposal_version_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="draft", submitted_at__isnull=True, snapshot__isnull=True, sha256="")
+                    | (
+                        Q(status="submitted", submitted_at__isnull=False, snapshot__isnull=False)
+                        & ~Q(sha256="")
+                    )
+                ),
+                name="proposal_version_sealed_when_submitted",
+            ),
+            username_kept("submitted_by", "proposal_version_submitted_by_username"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} – phiên bản {self.number}"
+
+    @property
+    def sealed(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+def report_upload_to(instance: "ProposalItem", filename: str) -> str:
+    return f"awards/reports/{instance.version.proposal.bloc_year_id}/{filename}"
+
+
+class ProposalItem(models.Model):
+    """A unit in a version of a proposal, with its achievement report (báo cáo thành tích:
+    an uploaded file, or the structured Mẫu số 02 for collectives) and, once the version is
+    submitted, the frozen snapshot of its scores, rank, classification, ballot result and
+    eligibility reasons."""
+
+    class Source(models.TextChoices):
+        BALLOT = "ballot", _("Theo kết quả bỏ phiếu")
+        ADDED = "added", _("Thư ký khối bổ sung")
+        CARRIED = "carried", _("Chuyển từ phiên bản trước")
+
+    version = models.ForeignKey(
+        ProposalVersion,
+        verbose_name=_("phiên bản tờ trình"),
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    source = models.CharField(
+        _("nguồn"), max_length=10, choices=Source.choices, default=Source.BALLOT
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("từ mục của phiên bản trước"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("bỏ khỏi tờ trình lúc"), null=True, blank=True)
+    removed_reason = models.TextField(_("lý do bỏ khỏi tờ trình"), blank=True)
+    report_file = models.FileField(
+        _("báo cáo thành tích (tệp)"), upload_to=report_upload_to, blank=True, max_length=300
+    )
+    report_name = models.CharField(_("tên tệp báo cáo"), max_length=200, blank=True)
+    report_size = models.PositiveIntegerField(_("dung lượng tệp"), null=True, blank=True)
+    report_sha256 = models.CharField(_("mã băm tệp"), max_length=64, blank=True)
+    report_form = models.JSONField(_("báo cáo thành tích (Mẫu số 02)"), null=True, blank=True)
+    snapshot = models.JSONField(_("bản chụp khi gửi"), null=True, blank=True)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị được đề nghị")
+        verbose_name_plural = _("đơn vị được đề nghị")
+        ordering = ["version", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "unit"], name="proposal_item_unique_unit"),
+            models.CheckConstraint(
+                condition=Q(source__in=["ballot", "added", "carried"]),
+                name="proposal_item_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True, removed_reason="")
+                | (Q(removed_at__isnull=False) & ~Q(removed_reason="")),
+                name="proposal_item_removed_with_reason",
+                violation_error_message=_("Bỏ đơn vị khỏi tờ trình cần ghi lý do."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.version}"
+
+    @property
+    def has_report(self) -> bool:
+        return bool(self.report_file) or bool(self.report_form)
+
+
+class ItemDecision(models.Model):
+    """A decision on one item: the board's review (accept for the provincial council,
+    return for correction, reject) or the council's outcome (approved or cut, with the
+    decision's number, date and signer). Append-only (migration 0004)."""
+
+    class Stage(models.TextChoices):
+        BOARD = "board", _("Ban Thi đua - Khen thưởng thẩm định")
+        COUNCIL = "council", _("Hội đồng Thi đua - Khen thưởng tỉnh")
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Trình Hội đồng Thi đua - Khen thưởng tỉnh")
+        RETURNED = "returned", _("Trả lại để hoàn thiện")
+        REJECTED = "rejected", _("Không đề nghị")
+        APPROVED = "approved", _("Được khen thưởng")
+        CUT = "cut", _("Không được khen thưởng")
+
+    class RejectReason(models.TextChoices):
+        WRONG_SUBJECT = "wrong_subject", _("Không đúng đối tượng")
+        STANDARD_NOT_MET = "standard_not_met", _("Không đạt tiêu chuẩn")
+        INCOMPLETE = "incomplete_dossier", _("Hồ sơ chưa đầy đủ")
+        LEGAL = "legal_violation", _("Vi phạm quy định của pháp luật")
+        OTHER = "other", _("Lý do khác")
+
+    item = models.ForeignKey(
+        ProposalItem,
+        verbose_name=_("đơn vị được đề nghị"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    stage = models.CharField(_("cấp xét"), max_length=10, choices=Stage.choices)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
+    reject_reason = models.CharField(
+        _("lý do không đề nghị"), max_length=20, choices=RejectReason.choices, blank=True
+    )
+    reason = models.TextField(_("lý do, ghi chú"), blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    signer = models.CharField(_("người ký quyết định"), max_length=200, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("giữ từ quyết định trước"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by_username = models.CharField(max_length=150, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("quyết định về đơn vị được đề nghị")
+        verbose_name_plural = _("quyết định về đơn vị được đề nghị")
+        ordering = ["item", "decided_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "stage"],
+                name="item_decision_one_per_stage",
+                violation_error_message=_("Đơn vị này đã có quyết định ở cấp xét này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stage="board", outcome__in=["accepted", "returned", "rejected"])
+                | Q(stage="council", outcome__in=["approved", "cut"]),
+                name="item_decision_outcome_matches_stage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="rejected", reject_reason="")
+                & (Q(outcome="rejected") | Q(reject_reason="")),
+                name="item_decision_reject_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="returned", reason="") & ~Q(reject_reason="other", reason=""),
+                name="item_decision_reason_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage="board")
+                | (Q(decision_date__isnull=False) & ~Q(decision_number="") & ~Q(signer="")),
+                name="item_decision_council_document",
+            ),
+            username_kept("decided_by", "item_decision_decided_by_username"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} – {self.get_outcome_display()}"
+
+
+class ProposalEvent(models.Model):
+    """The append-only history of a proposal: every status change of the proposal or of an
+    item (who, when, from, to, reason). Shown on the proposal."""
+
+    proposal = models.ForeignKey(
+        AwardProposal,
+        verbose_name=_("tờ trình"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    version = models.ForeignKey(
+        ProposalVersion,
+        verbose_name=_("phiên bản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    item = models.ForeignKey(
+        ProposalItem,
+        verbose_name=_("đơn vị được đề nghị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    action = models.CharField(_("hành động"), max_length=30)
+    from_status = models.CharField(_("từ trạng thái"), max_length=20, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=20, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_username = models.CharField(max_length=150, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("lịch sử tờ trình")
+        verbose_name_plural = _("lịch sử tờ trình")
+        ordering = ["proposal", "at", "id"]
+        constraints = [username_kept("actor", "proposal_event_actor_username")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} – {self.action}"

@@ -1,0 +1,114 @@
+"""Reads of the awards app: what a proposal's units stand at, and the facts the year's
+state machine needs (blocs.cycle: proposals submitted, every unit decided)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.selectors import object_get_or_404
+
+from .models import AwardProposal, ItemDecision, ProposalEvent, ProposalItem, ProposalVersion
+
+
+@dataclass
+class ProposalFacts:
+    submitted: bool = False  # at least one proposal of the year has a submitted version
+    decided: bool = False  # every unit of every current version has the board's final word
+
+
+def proposal_facts(*, bloc_year_ids: Iterable[int]) -> dict[int, ProposalFacts]:
+    """For blocs.cycle.year_facts_load (proposals_submitted, proposals_decided): two
+    queries whatever the number of bloc-years."""
+    ids = list(bloc_year_ids)
+    facts = {pk: ProposalFacts() for pk in ids}
+    if not ids:
+        return facts
+    latest: dict[int, tuple[int, int, str, int]] = {}  # proposal -> (number, id, status, by)
+    for v_id, proposal_id, number, status, by_id in ProposalVersion.objects.filter(
+        proposal__bloc_year_id__in=ids
+    ).values_list("pk", "proposal_id", "number", "status", "proposal__bloc_year_id"):
+        if status == ProposalVersion.Status.SUBMITTED:
+            facts[by_id].submitted = True
+        if proposal_id not in latest or number > latest[proposal_id][0]:
+            latest[proposal_id] = (number, v_id, status, by_id)
+    undecided: dict[int, bool] = dict.fromkeys(ids, False)
+    has_items: dict[int, bool] = dict.fromkeys(ids, False)
+    current = {v_id: (status, by_id) for _n, v_id, status, by_id in latest.values()}
+    for status, by_id in current.values():
+        if status != ProposalVersion.Status.SUBMITTED:
+            undecided[by_id] = True
+    final = {ItemDecision.Outcome.ACCEPTED, ItemDecision.Outcome.REJECTED}
+    rows = ProposalItem.objects.filter(version_id__in=current, removed_at__isnull=True).values_list(
+        "version_id", "decisions__stage", "decisions__outcome", "pk"
+    )
+    decided_items: dict[int, bool] = {}
+    item_version: dict[int, int] = {}
+    for v_id, stage, outcome, item_id in rows:
+        item_version[item_id] = v_id
+        ok = stage == ItemDecision.Stage.BOARD and outcome in final
+        decided_items[item_id] = decided_items.get(item_id, False) or ok
+    for item_id, ok in decided_items.items():
+        by_id = current[item_version[item_id]][1]
+        has_items[by_id] = True
+        if not ok:
+            undecided[by_id] = True
+    for pk in ids:
+        facts[pk].decided = facts[pk].submitted and has_items[pk] and not undecided[pk]
+    return facts
+
+
+ITEM_STATUS_LABELS = {
+    "draft": gettext_lazy("Dự thảo"),
+    "removed": gettext_lazy("Đã bỏ khỏi tờ trình"),
+    "submitted": gettext_lazy("Chờ Ban Thi đua - Khen thưởng xét"),
+}
+
+
+def item_status(item: ProposalItem) -> str:
+    """draft, removed, submitted, accepted, returned, rejected, approved or cut: the council's
+    outcome if any, else the board's, else where the version stands (uses a prefetch of
+    `decisions` when there is one)."""
+    if item.removed_at is not None:
+        return "removed"
+    if item.version.status == ProposalVersion.Status.DRAFT:
+        decisions = list(item.decisions.all())
+        return decisions[-1].outcome if decisions else "draft"
+    decisions = {d.stage: d for d in item.decisions.all()}
+    for stage in (ItemDecision.Stage.COUNCIL, ItemDecision.Stage.BOARD):
+        if stage in decisions:
+            return decisions[stage].outcome
+    return "submitted"
+
+
+def item_status_label(status: str) -> str:
+    if status in ItemDecision.Outcome.values:
+        return str(ItemDecision.Outcome(status).label)
+    return str(ITEM_STATUS_LABELS.get(status, status))
+
+
+def proposal_get_for_user(*, user: Any, proposal_id: Any) -> AwardProposal:
+    from .permissions import can_read_proposal
+
+    proposal = object_get_or_404(
+        AwardProposal.objects.select_related("bloc_year__bloc__province", "award_type"),
+        _("Không tìm thấy tờ trình đề nghị khen thưởng."),
+        pk=proposal_id,
+    )
+    if not can_read_proposal(user, proposal.bloc_year):
+        raise PermissionDenied(_("Bạn không có quyền xem tờ trình này."))
+    return proposal
+
+
+def proposal_versions(*, proposal: AwardProposal) -> list[ProposalVersion]:
+    """Every version, newest last, with items and their decisions (3 queries)."""
+    return list(
+        proposal.versions.order_by("number").prefetch_related("items__unit", "items__decisions")
+    )
+
+
+def proposal_history(*, proposal: AwardProposal) -> list[ProposalEvent]:
+    return list(proposal.events.select_related("item__unit", "version").order_by("at", "id"))
