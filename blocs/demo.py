@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from meetings.models import Meeting
-
 from . import cycle, services
 from .models import Bloc, BlocYear, Province, RoleAssignment, Unit
 
@@ -33,23 +31,12 @@ class YearSpec:
 
 
 @dataclass
-class MeetingSpec:
-    year: int
-    kind: str
-    held_on: dt.date
-    host: str | None
-    summary: str
-    source: str
-
-
-@dataclass
 class BlocSpec:
     province: dict
     name: str
     number: int | None
     members: list[str]
     years: list[YearSpec]
-    meetings: list[MeetingSpec] = field(default_factory=list)
     # (old unit, successor, date): the 2025 reorganisation, recorded without rewriting history.
     successions: list[tuple[str, str, dt.date]] = field(default_factory=list)
 
@@ -108,19 +95,6 @@ BLOCS: list[BlocSpec] = [
             YearSpec(2019, BlocYear.Status.IN_PROGRESS, source="seeds/000"),
             YearSpec(2020, BlocYear.Status.SETUP),
         ],
-        meetings=[
-            MeetingSpec(
-                2019,
-                Meeting.Kind.YEAR_END,
-                dt.date(2020, 1, 13),
-                QB_BQL_KKT,
-                "Tổng kết phong trào thi đua năm 2019, triển khai nhiệm vụ năm 2020. "
-                "Kết quả xếp loại: Ban Quản lý Khu kinh tế dẫn đầu; Sở Giao thông vận tải "
-                "xếp thứ Nhì; Sở Xây dựng và Sở Tài nguyên và Môi trường đồng xếp thứ Ba. "
-                "Các thành viên ký kết giao ước thi đua năm 2020.",
-                "seeds/000",
-            )
-        ],
     ),
     BlocSpec(
         province=UNNAMED,
@@ -152,26 +126,6 @@ BLOCS: list[BlocSpec] = [
                     "Sở Công Thương": ("Đinh Văn An", "Giám đốc Sở Công Thương"),
                 },
             ),
-            YearSpec(
-                2020,
-                BlocYear.Status.SETUP,
-                head="Sở Công Thương",
-                deputy="Sở Nông nghiệp và Phát triển nông thôn",
-            ),
-        ],
-        meetings=[
-            MeetingSpec(
-                2019,
-                Meeting.Kind.YEAR_END,
-                dt.date(2019, 12, 11),
-                None,
-                "Tổng kết công tác thi đua, khen thưởng năm 2019. 07 đơn vị hoàn thành xuất "
-                "sắc nhiệm vụ, 01 đơn vị hoàn thành tốt nhiệm vụ; bỏ phiếu suy tôn 01 Cờ thi "
-                "đua của Chính phủ, 01 Cờ thi đua của UBND tỉnh, 02 Bằng khen của UBND tỉnh. "
-                "Đề cử Sở Công Thương làm Trưởng khối, Sở Nông nghiệp và Phát triển nông thôn "
-                "làm Phó khối năm 2020.",
-                "seeds/001",
-            )
         ],
     ),
     BlocSpec(
@@ -191,23 +145,8 @@ BLOCS: list[BlocSpec] = [
         ],
         years=[
             YearSpec(2019, BlocYear.Status.IN_PROGRESS, source="seeds/002"),
-            YearSpec(2020, BlocYear.Status.SETUP, head="Liên minh Hợp tác xã tỉnh"),
-        ],
-        meetings=[
-            MeetingSpec(
-                2019,
-                Meeting.Kind.YEAR_END,
-                dt.date(2019, 12, 2),
-                "Sở Công Thương",
-                "Tổng kết công tác thi đua, khen thưởng năm 2019. Bình xét đề nghị: Sở Công "
-                "Thương nhận Cờ thi đua của Chính phủ; Sở Xây dựng, Sở Thông tin và Truyền "
-                "thông, Cục Dự trữ quốc gia khu vực Hà Bắc nhận Cờ thi đua của UBND tỉnh; Sở "
-                "Giao thông vận tải, Quỹ Đầu tư phát triển tỉnh nhận Bằng khen của Chính phủ; "
-                "Sở Tài nguyên và Môi trường, Liên minh Hợp tác xã tỉnh, Ban Quản lý khu vực "
-                "phát triển đô thị Bắc Ninh nhận Bằng khen của UBND tỉnh. Bầu Liên minh Hợp tác "
-                "xã tỉnh làm Trưởng khối năm 2020.",
-                "seeds/002",
-            )
+            # Its head is written by the election of the year-end meeting (meetings.demo).
+            YearSpec(2020, BlocYear.Status.SETUP),
         ],
     ),
     BlocSpec(
@@ -241,17 +180,6 @@ BLOCS: list[BlocSpec] = [
                 },
             ),
         ],
-        meetings=[
-            MeetingSpec(
-                2018,
-                Meeting.Kind.MID_YEAR,
-                dt.date(2018, 7, 20),
-                "Sở Công Thương",
-                "Sơ kết công tác thi đua - khen thưởng 6 tháng đầu năm 2018, do Sở Tài nguyên "
-                "và Môi trường (Trưởng khối) và Sở Công Thương (Phó khối) đồng chủ trì.",
-                "seeds/003",
-            )
-        ],
     ),
     BlocSpec(
         province=DAK_LAK,
@@ -271,19 +199,6 @@ BLOCS: list[BlocSpec] = [
         years=[
             YearSpec(2020, BlocYear.Status.IN_PROGRESS, source="seeds/004"),
             YearSpec(2021, BlocYear.Status.SETUP, head="Ban Quản lý các Khu công nghiệp"),
-        ],
-        meetings=[
-            MeetingSpec(
-                2020,
-                Meeting.Kind.YEAR_END,
-                dt.date(2021, 1, 28),
-                "Sở Giao thông Vận tải",
-                "Tổng kết phong trào thi đua, khen thưởng năm 2020 và ký kết giao ước thi đua "
-                "năm 2021. Thống nhất đề nghị UBND tỉnh tặng Cờ thi đua cho Sở Giao thông Vận "
-                "tải và Bằng khen cho 03 đơn vị; bầu Ban Quản lý các Khu công nghiệp làm Khối "
-                "trưởng năm 2021.",
-                "seeds/004",
-            )
         ],
         successions=[
             ("Sở Giao thông Vận tải", "Sở Xây dựng", dt.date(2025, 3, 1)),
@@ -418,17 +333,6 @@ def demo_load() -> list[tuple[str, str]]:
                 )
             _reach(by, ys)
             bloc_years[ys.year] = by
-        for ms in spec.meetings:
-            Meeting.objects.get_or_create(
-                bloc_year=bloc_years[ms.year],
-                kind=ms.kind,
-                held_on=ms.held_on,
-                defaults={
-                    "host_unit": units[ms.host] if ms.host else None,
-                    "summary": ms.summary,
-                    "source": ms.source,
-                },
-            )
         for old, new, on in spec.successions:
             old_unit = Unit.objects.get(province=province, name=old)
             if old_unit.successor_id is None:

@@ -19,14 +19,15 @@ pytestmark = pytest.mark.django_db
 
 S = BlocYear.Status
 EXPECTED = {
-    ("quang-binh", QB_BLOC, 2019): S.SCORING,
+    # The year-end meeting of 13/01/2020 opened voting (meetings.demo).
+    ("quang-binh", QB_BLOC, 2019): S.VOTING,
     ("quang-binh", QB_BLOC, 2020): S.PLEDGING,
-    ("chua-ro-ten", "Khối thi đua Kinh tế ngành", 2019): S.IN_PROGRESS,
+    ("chua-ro-ten", "Khối thi đua Kinh tế ngành", 2019): S.VOTING,
     ("chua-ro-ten", "Khối thi đua Kinh tế ngành", 2020): S.SETUP,
-    ("bac-ninh", None, 2019): S.IN_PROGRESS,
+    ("bac-ninh", None, 2019): S.VOTING,
     ("bac-ninh", None, 2020): S.SETUP,
     ("bac-kan", "Khối thi đua Kinh tế - Kỹ thuật", 2018): S.IN_PROGRESS,
-    ("dak-lak", DL_BLOC, 2020): S.IN_PROGRESS,
+    ("dak-lak", DL_BLOC, 2020): S.VOTING,
     ("dak-lak", DL_BLOC, 2021): S.IN_PROGRESS,
 }
 
