@@ -308,7 +308,9 @@ def _detail_context(request: HttpRequest, ballot: Ballot, **forms) -> dict:
         "voted_count": len(voted),
         "entitled_count": len(participations),
         "result": result,
-        "groups": _candidate_groups(r.candidate for r in result.rows),
+        "groups": _candidate_groups(
+            sorted((r.candidate for r in result.rows), key=lambda c: (c.order, c.pk))
+        ),
         "rules": _rules_summary(_rules_of(ballot)),
         "voter_units": selectors.ballot_voter_units(ballot=ballot, user=request.user),
         "poll_seconds": POLL_SECONDS,
