@@ -294,7 +294,7 @@ class AttendanceRowForm(BootstrapRow, forms.Form):
     def __init__(self, *args, user_choices=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["representative_user"].choices = _id_choices(
-            user_choices, _("— lãnh đạo đơn vị bỏ phiếu —")
+            user_choices, _("— lãnh đạo đơn vị —")
         )
 
     def clean(self):
@@ -402,6 +402,7 @@ class AmendmentResolveForm(BootstrapRow, forms.Form):
         required=False,
         max_length=500,
         error_messages=TOO_LONG,
+        widget=forms.TextInput(attrs={"placeholder": _("Ghi chú (bắt buộc khi không tiếp thu)")}),
     )
 
 

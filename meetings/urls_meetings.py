@@ -40,6 +40,11 @@ urlpatterns: list = [
         name="minutes_amendments_open",
     ),
     path(
+        "minutes/<int:minutes_id>/amendments/close/",
+        minutes_views.minutes_amendments_close,
+        name="minutes_amendments_close",
+    ),
+    path(
         "minutes/<int:minutes_id>/amendments/",
         minutes_views.minutes_amendment_propose,
         name="minutes_amendment_propose",

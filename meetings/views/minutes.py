@@ -207,6 +207,21 @@ def minutes_amendments_open(request: HttpRequest, minutes_id: int) -> HttpRespon
 
 @access_rule("object")
 @require_POST
+def minutes_amendments_close(request: HttpRequest, minutes_id: int) -> HttpResponse:
+    """End the window now (every unit present has answered), so that chair and secretary
+    can approve before the deadline."""
+    minutes = selectors.minutes_get_for_user(user=request.user, minutes_id=minutes_id, manage=True)
+    try:
+        services.minutes_amendments_close(minutes=minutes, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _page(request, minutes.meeting, minutes, status=400)
+    messages.success(request, _("Đã kết thúc lấy ý kiến về dự thảo biên bản."))
+    return _back(minutes)
+
+
+@access_rule("object")
+@require_POST
 def minutes_amendment_propose(request: HttpRequest, minutes_id: int) -> HttpResponse:
     """Leaders and staff of a unit present at the meeting, during the window."""
     minutes = selectors.minutes_get_for_user(user=request.user, minutes_id=minutes_id)

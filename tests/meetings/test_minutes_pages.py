@@ -376,3 +376,25 @@ def test_chair_and_secretary_seal_then_nothing_changes_and_a_new_version_starts(
     assert "Đây là một phiên bản cũ" in old and minutes.sha256 in old
     assert c.get(page_url(held) + "?version=abc").status_code == 404
     assert c.get(page_url(held) + "?version=7").status_code == 404
+
+
+def test_secretariat_ends_the_window_early_then_the_chair_approves(client, world, held):
+    minutes = held["meetings_minutes"]
+    c = as_user(client, world, "secretariat_here")
+    assert 'id="close-amendments"' in html(c.get(page_url(held)))
+    close = reverse("meetings:minutes_amendments_close", args=[minutes.pk])
+    assert c.post(close).status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.amend_until <= timezone.now()
+    # A leader may not end it.
+    assert as_user(client, world, "leader_member").post(close).status_code == 403
+    minutes_services.minutes_amendment_resolve(
+        amendment=held["meetings_amendment"],
+        accepted=True,
+        note="",
+        actor=world.users["secretariat_here"],
+    )
+    approve = reverse("meetings:minutes_approve", args=[minutes.pk])
+    assert client.post(approve).status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.chair_approved_by == world.users["leader_member"]

@@ -75,6 +75,12 @@ def _section_text_reset(o):
     MinutesSection.objects.filter(pk=o["meetings_section"].pk).update(text="Diễn biến ban đầu.")
 
 
+def _window_reopen(o):
+    Minutes.objects.filter(pk=o["meetings_minutes"].pk).update(
+        amend_until=timezone.now() + dt.timedelta(days=3)
+    )
+
+
 EXPECTED: dict = {
     "meetings:meeting_new": (
         "get",
@@ -103,6 +109,13 @@ EXPECTED: dict = {
         _section_text_reset,
     ),
     "meetings:minutes_amendments_open": ("post", _minutes, only(BAD, *RUNNERS)),
+    # Ends the window now; the next role finds it ended (400 with the reason) unless reset.
+    "meetings:minutes_amendments_close": (
+        "post",
+        _minutes,
+        only(REDIRECT, *RUNNERS),
+        _window_reopen,
+    ),
     "meetings:minutes_amendment_propose": (
         "post",
         _minutes,
