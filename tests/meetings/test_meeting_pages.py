@@ -651,3 +651,86 @@ def test_pages_cost_the_same_queries_at_3_and_12_members(
     client.force_login(large_user)
     with django_assert_max_num_queries(25):
         client.get(reverse(page, args=[large.pk]))
+
+
+# --- dashboard and the elected head/deputy -----------------------------------------------------
+
+
+def test_dashboard_lists_the_open_ballots_a_leader_may_vote_in(client, world, ballot_year):
+    from meetings.services import ballots as ballot_services
+
+    from .conftest import ballot_cast, ballot_nomination
+
+    by = ballot_year
+    ballot = ballot_nomination(by)
+    leader = by.leaders[by.units[0].pk]
+    assert "Cuộc bỏ phiếu đang mở" not in body(client_for(client, leader).get("/"))
+    ballot_services.ballot_open(ballot=ballot, actor=by.secretariat)
+    html = body(client.get("/"))
+    assert "Cuộc bỏ phiếu đang mở" in html
+    assert reverse("meetings:ballot_vote", args=[ballot.pk]) in html
+    assert by.units[0].name in html
+    # The board sees everything but votes nowhere.
+    client.force_login(world.users["board_here"])
+    assert "Cuộc bỏ phiếu đang mở" not in body(client.get("/"))
+    # Once the unit has voted, the ballot leaves its leader's list.
+    ballot_cast(by, ballot, by.units[0], {})
+    client.force_login(leader)
+    assert "Cuộc bỏ phiếu đang mở" not in body(client.get("/"))
+
+
+def test_ballots_open_for_a_named_representative(world, ballot_year):
+    """The representative named in the attendance votes for the unit, not only its leader."""
+    from meetings.selectors.dashboard import ballots_open_for_user
+    from meetings.services import ballots as ballot_services
+
+    from .conftest import ballot_attend, ballot_nomination
+
+    by = ballot_year
+    deputy_staff = make_user("canbo.dai.dien")
+    bloc_services.role_assign(user=deputy_staff, role=RoleAssignment.Role.STAFF, unit=by.units[1])
+    ballot_attend(by.meeting, by.units[1], by.secretariat, representative_user=deputy_staff)
+    ballot = ballot_nomination(by)
+    assert ballots_open_for_user(user=deputy_staff) == []
+    ballot_services.ballot_open(ballot=ballot, actor=by.secretariat)
+    [item] = ballots_open_for_user(user=deputy_staff)
+    assert item.ballot == ballot and item.units == [by.units[1]]
+
+
+def test_upcoming_meetings_of_the_users_blocs(world, meeting_year):
+    from meetings.selectors.dashboard import meetings_upcoming_for_user
+
+    my = meeting_year
+    leader = my.leaders[my.units[4].pk]
+    assert meetings_upcoming_for_user(user=leader, today=dt.date(2020, 12, 1)) == [my.meeting]
+    assert meetings_upcoming_for_user(user=leader, today=dt.date(2020, 12, 21)) == []
+    assert meetings_upcoming_for_user(user=world.users["leader_nonmember"]) == []
+
+
+def test_the_elected_head_and_deputy_show_on_next_years_page(client, world, ballot_year):
+    from blocs.models import BlocYear
+    from meetings.services import ballots as ballot_services
+
+    from .conftest import ballot_cast, ballot_election
+
+    by = ballot_year
+    ballot = ballot_election(by)
+    ballot_services.ballot_open(ballot=ballot, actor=by.secretariat)
+    winner_head, winner_deputy = by.units[2], by.units[4]
+    for unit in by.units:
+        ballot_cast(
+            by,
+            ballot,
+            unit,
+            {(winner_head.pk, "head"): "yes", (winner_deputy.pk, "deputy"): "yes"},
+        )
+    ballot_services.ballot_close(ballot=ballot, actor=by.secretariat)
+    ballot_services.ballot_publish(ballot=ballot, actor=by.secretariat)
+    next_year = BlocYear.objects.get(bloc=by.bloc, year=2021)
+    client.force_login(by.leaders[by.units[0].pk])
+    html = body(client.get(reverse("blocs:bloc_year_detail", args=[next_year.pk])))
+    assert "Trưởng khối, Phó khối được bầu tại Hội nghị tổng kết ngày 20/12/2020" in html
+    assert reverse("meetings:ballot_detail", args=[ballot.pk]) in html
+    # This year's page has no such line.
+    html = body(client.get(reverse("blocs:bloc_year_detail", args=[by.bloc_year.pk])))
+    assert 'id="elected-at"' not in html
