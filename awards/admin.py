@@ -2,10 +2,20 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from core.admin import LabelledChoicesMixin, ServiceAdmin
+from core.admin import LabelledChoicesMixin, SealedAdmin, SealedInline, ServiceAdmin
 
-from .models import AwardRule, AwardType, ClassificationRecord
+from .models import (
+    AwardProposal,
+    AwardRule,
+    AwardType,
+    ClassificationRecord,
+    ItemDecision,
+    ProposalEvent,
+    ProposalItem,
+    ProposalVersion,
+)
 
 
 class _AwardLabels(LabelledChoicesMixin):
@@ -74,3 +84,132 @@ class ClassificationRecordAdmin(_AwardLabels, ServiceAdmin):
             actor=request.user,
         )
         obj.pk = record.pk
+
+
+# Proposals are written by their services only (awards.services): the admin reads them.
+PROPOSAL_HINT = _(
+    "Tờ trình do thư ký khối lập và gửi; Ban Thi đua - Khen thưởng xét trên trang đề nghị "
+    "khen thưởng. Phiên bản đã gửi, quyết định và lịch sử không sửa được."
+)
+
+
+class ProposalVersionInline(SealedInline):
+    model = ProposalVersion
+    fields = ["number", "status", "submitted_at", "submitted_by_username", "sha256"]
+    readonly_fields = fields
+
+
+@admin.register(AwardProposal)
+class AwardProposalAdmin(SealedAdmin):
+    sealed_hint = PROPOSAL_HINT
+    list_display = ["award_type", "bloc_year", "created_at", "created_by_username"]
+    list_filter = ["award_type__province", "bloc_year__year"]
+    search_fields = ["award_type__name", "bloc_year__bloc__name", "bloc_year__bloc__province__name"]
+    list_select_related = ["award_type__province", "bloc_year__bloc__province"]
+    readonly_fields = ["bloc_year", "award_type", "created_at", "created_by", "created_by_username"]
+    inlines = [ProposalVersionInline]
+
+
+@admin.register(ProposalVersion)
+class ProposalVersionAdmin(SealedAdmin):
+    sealed_hint = PROPOSAL_HINT
+    list_display = ["proposal", "number", "status", "submitted_at", "sha256"]
+    list_filter = ["status"]
+    search_fields = ["proposal__award_type__name", "proposal__bloc_year__bloc__name", "sha256"]
+    list_select_related = ["proposal__award_type__province", "proposal__bloc_year__bloc__province"]
+    readonly_fields = [
+        "proposal",
+        "number",
+        "status",
+        "note",
+        "created_at",
+        "submitted_at",
+        "submitted_by",
+        "submitted_by_username",
+        "snapshot",
+        "sha256",
+    ]
+
+
+@admin.register(ProposalItem)
+class ProposalItemAdmin(SealedAdmin):
+    sealed_hint = PROPOSAL_HINT
+    list_display = ["unit", "version", "source", "removed_at", "sha256"]
+    list_filter = ["source"]
+    search_fields = ["unit__name", "version__proposal__award_type__name"]
+    list_select_related = [
+        "unit__province",
+        "version__proposal__award_type__province",
+        "version__proposal__bloc_year__bloc__province",
+    ]
+    readonly_fields = [
+        "version",
+        "unit",
+        "order",
+        "source",
+        "carried_from",
+        "removed_at",
+        "removed_reason",
+        "report_file",
+        "report_name",
+        "report_size",
+        "report_sha256",
+        "report_form",
+        "snapshot",
+        "sha256",
+    ]
+
+
+@admin.register(ItemDecision)
+class ItemDecisionAdmin(SealedAdmin):
+    sealed_hint = PROPOSAL_HINT
+    list_display = [
+        "item",
+        "stage",
+        "outcome",
+        "reject_reason",
+        "decided_at",
+        "decided_by_username",
+    ]
+    list_filter = ["stage", "outcome", "reject_reason"]
+    search_fields = ["item__unit__name", "decision_number"]
+    list_select_related = [
+        "item__unit__province",
+        "item__version__proposal__award_type__province",
+        "item__version__proposal__bloc_year__bloc__province",
+    ]
+    readonly_fields = [
+        "item",
+        "stage",
+        "outcome",
+        "reject_reason",
+        "reason",
+        "decision_number",
+        "decision_date",
+        "signer",
+        "carried_from",
+        "decided_at",
+        "decided_by",
+        "decided_by_username",
+    ]
+
+
+@admin.register(ProposalEvent)
+class ProposalEventAdmin(SealedAdmin):
+    sealed_hint = PROPOSAL_HINT
+    list_display = ["at", "proposal", "action", "from_status", "to_status", "actor_username"]
+    list_filter = ["action"]
+    search_fields = ["actor_username", "proposal__award_type__name", "reason"]
+    list_select_related = ["proposal__award_type__province", "proposal__bloc_year__bloc__province"]
+    readonly_fields = [
+        "proposal",
+        "version",
+        "item",
+        "action",
+        "from_status",
+        "to_status",
+        "reason",
+        "at",
+        "actor",
+        "actor_username",
+    ]

@@ -112,3 +112,50 @@ def proposal_versions(*, proposal: AwardProposal) -> list[ProposalVersion]:
 
 def proposal_history(*, proposal: AwardProposal) -> list[ProposalEvent]:
     return list(proposal.events.select_related("item__unit", "version").order_by("at", "id"))
+
+
+def current_versions(bloc_year: Any) -> dict[int, Any]:
+    """award type id -> the latest version of each proposal of the bloc-year (1 query)."""
+    out: dict[int, Any] = {}
+    for v in (
+        ProposalVersion.objects.filter(proposal__bloc_year=bloc_year)
+        .select_related("proposal__award_type")
+        .order_by("proposal_id", "number")
+    ):
+        out[v.proposal.award_type_id] = v
+    return out
+
+
+def proposal_selection(bloc_year: Any, *, override: tuple[int, set[int]] | None = None) -> dict:
+    """award type id -> units in the current version of each proposal of the bloc-year (not
+    removed, not rejected by the board): what eligibility counts as chosen once proposals
+    exist. `override`: (award type id, units) for a version being edited."""
+    versions = current_versions(bloc_year)
+    selection: dict[int, set[int]] = {a: set() for a in versions}
+    rows = ProposalItem.objects.filter(
+        version__in=list(versions.values()), removed_at__isnull=True
+    ).values_list("pk", "version__proposal__award_type_id", "unit_id")
+    rejected = set(
+        ItemDecision.objects.filter(
+            item__version__in=list(versions.values()),
+            stage=ItemDecision.Stage.BOARD,
+            outcome=ItemDecision.Outcome.REJECTED,
+        ).values_list("item_id", flat=True)
+    )
+    for pk, award_id, unit_id in rows:
+        if pk not in rejected:
+            selection[award_id].add(unit_id)
+    if override is not None:
+        selection[override[0]] = set(override[1])
+    return selection
+
+
+def bloc_year_eligibility(*, bloc_year: Any, award_types: Any = None) -> dict:
+    """Eligibility of every member for every award of the bloc-year, counting as chosen the
+    units of the proposals once they exist (else the ballots' elected units)."""
+    from .eligibility import eligibility_for_bloc_year
+
+    selection = proposal_selection(bloc_year)
+    return eligibility_for_bloc_year(
+        bloc_year=bloc_year, award_types=award_types, selection=selection or None
+    )

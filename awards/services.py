@@ -13,6 +13,7 @@ from core.services import actor_username, audit_event_record
 from rules.models import RuleSet
 
 from .models import AwardRule, AwardType, ClassificationRecord
+from .selectors import proposal_selection
 
 # --- award types and their example conditions ------------------------------------------------
 
@@ -366,46 +367,6 @@ def _published_elected(bloc_year: Any) -> dict[int, list[tuple[Any, Any]]]:
     return out
 
 
-def current_versions(bloc_year: Any) -> dict[int, Any]:
-    """award type id -> the latest version of each proposal of the bloc-year (1 query)."""
-    from .models import ProposalVersion
-
-    out: dict[int, Any] = {}
-    for v in (
-        ProposalVersion.objects.filter(proposal__bloc_year=bloc_year)
-        .select_related("proposal__award_type")
-        .order_by("proposal_id", "number")
-    ):
-        out[v.proposal.award_type_id] = v
-    return out
-
-
-def proposal_selection(bloc_year: Any, *, override: tuple[int, set[int]] | None = None) -> dict:
-    """award type id -> units in the current version of each proposal of the bloc-year (not
-    removed, not rejected by the board): what eligibility counts as chosen once proposals
-    exist. `override`: (award type id, units) for a version being edited."""
-    from .models import ItemDecision, ProposalItem
-
-    versions = current_versions(bloc_year)
-    selection: dict[int, set[int]] = {a: set() for a in versions}
-    rows = ProposalItem.objects.filter(
-        version__in=list(versions.values()), removed_at__isnull=True
-    ).values_list("pk", "version__proposal__award_type_id", "unit_id")
-    rejected = set(
-        ItemDecision.objects.filter(
-            item__version__in=list(versions.values()),
-            stage=ItemDecision.Stage.BOARD,
-            outcome=ItemDecision.Outcome.REJECTED,
-        ).values_list("item_id", flat=True)
-    )
-    for pk, award_id, unit_id in rows:
-        if pk not in rejected:
-            selection[award_id].add(unit_id)
-    if override is not None:
-        selection[override[0]] = set(override[1])
-    return selection
-
-
 @transaction.atomic
 def award_proposals_draft(*, bloc_year: Any, actor: Any) -> list[Any]:
     """One draft proposal per award type with a published nomination ballot at the year-end
@@ -430,6 +391,11 @@ def award_proposals_draft(*, bloc_year: Any, actor: Any) -> list[Any]:
                 "Chưa có kết quả bỏ phiếu bình xét nào được công bố tại Hội nghị tổng kết năm: "
                 "chưa thể lập tờ trình."
             )
+        )
+    elected = {award_id: rows for award_id, rows in elected.items() if rows}
+    if not elected:
+        raise ValidationError(
+            _("Không có đơn vị nào được chọn trong các cuộc bỏ phiếu bình xét đã công bố.")
         )
     proposals = []
     for award_id, rows in elected.items():

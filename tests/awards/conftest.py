@@ -128,3 +128,24 @@ def scored(world, awards):
     )
     world.bloc_year.refresh_from_db()
     return world
+
+
+@pytest.fixture
+def voted(scored, awards):
+    """Published ballots: Cờ thi đua của UBND tỉnh for the head (3/3); Bằng khen của Chủ
+    tịch UBND tỉnh for the deputy (3/3) and the member (2/3)."""
+    world = scored
+    sec = world.users["secretariat_here"]
+    sec.email = "thuky@example.vn"
+    sec.save()
+    nominate(world.bloc_year, awards["flag"], {world.head: 3}, actor=sec)
+    nominate(
+        world.bloc_year,
+        awards["chair"],
+        {world.deputy: 3, world.member: 2},
+        actor=sec,
+        max_winners=2,
+    )
+    world.bloc_year.refresh_from_db()
+    assert world.bloc_year.status == BlocYear.Status.VOTING
+    return world

@@ -26,8 +26,6 @@ from blocs import cycle
 from blocs import services as bloc_services
 from blocs.models import BlocYear
 
-from .conftest import nominate
-
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -55,27 +53,6 @@ def cycle_wired(monkeypatch):
         return facts
 
     monkeypatch.setattr(cycle, "year_facts_load", load)
-
-
-@pytest.fixture
-def voted(scored, awards):
-    """Published ballots: Cờ thi đua của UBND tỉnh for the head (3/3); Bằng khen của Chủ
-    tịch UBND tỉnh for the deputy (3/3) and the member (2/3)."""
-    world = scored
-    sec = world.users["secretariat_here"]
-    sec.email = "thuky@example.vn"
-    sec.save()
-    nominate(world.bloc_year, awards["flag"], {world.head: 3}, actor=sec)
-    nominate(
-        world.bloc_year,
-        awards["chair"],
-        {world.deputy: 3, world.member: 2},
-        actor=sec,
-        max_winners=2,
-    )
-    world.bloc_year.refresh_from_db()
-    assert world.bloc_year.status == BlocYear.Status.VOTING
-    return world
 
 
 def _sec(world):
@@ -576,3 +553,19 @@ def test_proposal_facts_in_a_constant_number_of_queries(voted, awards):
         facts = proposal_facts(bloc_year_ids=ids)
     assert not facts[world.bloc_year.pk].decided
     assert len(one.captured_queries) == len(two.captured_queries) == 2
+
+
+def test_eligibility_counts_the_proposals_units_once_drafted(voted, awards):
+    from awards.selectors import bloc_year_eligibility
+
+    world = voted
+    flag = awards["flag"]
+    before = bloc_year_eligibility(bloc_year=world.bloc_year)
+    assert before[(flag.pk, world.head.pk)].selected
+    item = _items(_version(_drafts(world)["Cờ thi đua của UBND tỉnh"]))["Ban Quản lý Khu kinh tế"]
+    services.proposal_item_remove(item=item, reason="Đề nghị hình thức khác.", actor=_sec(world))
+    after = bloc_year_eligibility(bloc_year=world.bloc_year)
+    assert not after[(flag.pk, world.head.pk)].selected
+    # The Government flag no longer meets a provincial flag of the same unit.
+    gov = after[(awards["gov"].pk, world.head.pk)]
+    assert not [r for r in gov.reasons if r.code == "exclusive" and not r.ok]
