@@ -2,7 +2,8 @@
 (DESIGN.md §8):
 
 - vote rows (`meetings_vote`) and the ballot's events are append-only; a staged vote is
-  never updated (it is only inserted, then deleted at close);
+  never updated (it is only inserted, then deleted at close); votes and staged votes enter
+  only a ballot that is open (closing writes the vote rows before the status changes);
 - a ballot's status moves only forward, one step at a time (created → open → closed →
   published), except open → created (a reset) while no unit has voted; once open, its
   settings do not change: while open only the paper counts and what closing writes, once
@@ -146,7 +147,31 @@ $$;
     "EXECUTE FUNCTION meetings_participation_guard();",
 ]
 
+POSTGRES_FORWARD += [
+    """
+CREATE OR REPLACE FUNCTION meetings_vote_insert_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF (SELECT status FROM meetings_ballot WHERE id = NEW.ballot_id) IS DISTINCT FROM 'open' THEN
+    RAISE EXCEPTION 'meetings: votes enter only an open ballot (% refused)', TG_TABLE_NAME
+      USING ERRCODE = '23000';
+  END IF;
+  RETURN NEW;
+END
+$$;
+""",
+    *(
+        f"CREATE TRIGGER {table}_insert_guard BEFORE INSERT ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION meetings_vote_insert_guard();"
+        for table in ("meetings_vote", "meetings_stagedvote")
+    ),
+]
+
 POSTGRES_BACKWARD = [
+    *(
+        f"DROP TRIGGER IF EXISTS {table}_insert_guard ON {table};"
+        for table in ("meetings_vote", "meetings_stagedvote")
+    ),
+    "DROP FUNCTION IF EXISTS meetings_vote_insert_guard();",
     "DROP TRIGGER IF EXISTS meetings_participation_guard ON meetings_ballotparticipation;",
     "DROP TRIGGER IF EXISTS meetings_ballotcandidate_guard ON meetings_ballotcandidate;",
     "DROP TRIGGER IF EXISTS meetings_ballot_guard ON meetings_ballot;",

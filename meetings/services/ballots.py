@@ -11,7 +11,6 @@ Secrecy rests on these rules, each kept here and behind database triggers
   is `sensitive_variables("choices")` and its messages never repeat what was chosen.
 """
 
-import logging
 import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -25,7 +24,7 @@ from django.views.decorators.debug import sensitive_variables
 from awards.models import AwardType
 from blocs import cycle
 from blocs.models import BlocYear, Membership, Unit
-from core.services import actor_user, actor_username
+from core.services import actor_user, actor_username, audit_event_record
 from rules.selectors import rule_set_for
 
 from .. import tally
@@ -42,8 +41,6 @@ from ..models import (
 from ..permissions import can_vote_as
 from ..selectors.meetings import meeting_quorum
 from .meetings import meeting_attendance_freeze
-
-logger = logging.getLogger(__name__)
 
 S = Ballot.Status
 P = BallotCandidate.Position
@@ -789,6 +786,16 @@ def _next_year_write(*, ballot: Ballot, actor: Any) -> BlocYear:
         bloc_services.bloc_year_set_leadership(
             bloc_year=next_year, head=head, deputy=deputy, actor=actor
         )
+    audit_event_record(
+        actor=actor,
+        action="ballot_election_publish",
+        target=next_year,
+        data={
+            "ballot": ballot.pk,
+            "head": head.pk if head else None,
+            "deputy": deputy.pk if deputy else None,
+        },
+    )
     return next_year
 
 

@@ -213,6 +213,11 @@ def test_the_vote_rows_cannot_be_changed_or_removed(ballot_year):
         Vote.objects.filter(pk=vote.pk).delete()
     with pytest.raises(DatabaseError), transaction.atomic():
         BallotEvent.objects.filter(ballot=ballot).update(note="x")
+    # No vote enters a closed ballot, staged or counted.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Vote.objects.create(ballot=ballot, receipt="AAAAA-AAAAA", choices={})
+    with pytest.raises(DatabaseError), transaction.atomic():
+        StagedVote.objects.create(ballot=ballot, receipt="AAAAA-AAAAA", choices={})
 
 
 def test_voting_inside_a_transaction_is_refused(ballot_year):
