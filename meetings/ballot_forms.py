@@ -96,7 +96,7 @@ class BallotSettingsForm(forms.Form):
         min_value=1,
         max_value=99,
         required=False,
-        help_text=_("Để trống: theo quy chế (1 đơn vị mỗi vị trí)."),
+        help_text=_("Bình xét: số đơn vị được đề nghị tối đa; để trống là 1 đơn vị."),
         error_messages={
             "invalid": WHOLE_NUMBER,
             "min_value": _("Phải chọn ít nhất 1 đơn vị."),

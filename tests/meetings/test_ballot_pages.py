@@ -917,8 +917,9 @@ def _queries(client, url) -> int:
 
 
 # Session, user, scopes, ballot, bloc membership, participations, candidates, the voter's
-# units (+ the receipts and the recount once published): the same for 3 and 12 units.
-QUERY_CAPS = {"open": 9, "published": 11}
+# units (+ the receipts and the recount once published), and the documents' part (the jobs
+# made, the request form): the same for 3 and 12 units.
+QUERY_CAPS = {"open": 10, "published": 13}
 
 
 @pytest.mark.parametrize("status", ["open", "published"])
