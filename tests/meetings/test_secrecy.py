@@ -17,6 +17,7 @@ from core.models import AuditEvent
 from meetings.models import Ballot, BallotEvent, BallotParticipation, StagedVote, Vote
 from meetings.services import ballots as services
 
+from ..conftest import needs_postgres
 from .conftest import ballot_cast, ballot_nomination
 
 # A choice keyed to a candidate id, as JSON stores it: "17": "yes".
@@ -77,6 +78,7 @@ def _rows_as_text(table: str) -> list[str]:
         return [r[0] for r in cur.fetchall()]
 
 
+@needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_no_table_links_a_unit_or_user_to_a_choice(ballot_year, caplog, monkeypatch):
     by = ballot_year
@@ -180,6 +182,7 @@ def test_no_table_links_a_unit_or_user_to_a_choice(ballot_year, caplog, monkeypa
     assert by_id != receipts
 
 
+@needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_close_writes_the_votes_in_the_shuffled_order(ballot_year, monkeypatch):
     """The insertion path shuffles: a shuffle that reverses gives the vote rows in the
@@ -201,6 +204,7 @@ def test_close_writes_the_votes_in_the_shuffled_order(ballot_year, monkeypatch):
     assert physical == receipts[::-1]
 
 
+@needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_vote_rows_cannot_be_changed_or_removed(ballot_year):
     from django.db import DatabaseError, transaction
@@ -220,6 +224,7 @@ def test_the_vote_rows_cannot_be_changed_or_removed(ballot_year):
         StagedVote.objects.create(ballot=ballot, receipt="AAAAA-AAAAA", choices={})
 
 
+@pytest.mark.django_db
 def test_voting_inside_a_transaction_is_refused(ballot_year):
     """A caller's transaction would merge who and what: refused before anything is written."""
     from django.db import transaction
