@@ -684,6 +684,19 @@ def _minutes_ref(bloc_year: Any) -> dict | None:
     return {"id": minutes.pk, "version": minutes.version, "sha256": minutes.sha256}
 
 
+def _meeting_ref(bloc_year: Any) -> dict | None:
+    from meetings.models import Meeting
+
+    meeting = (
+        Meeting.objects.filter(bloc_year=bloc_year, kind=Meeting.Kind.YEAR_END)
+        .order_by("-held_on", "-id")
+        .first()
+    )
+    if meeting is None:
+        return None
+    return {"id": meeting.pk, "held_on": meeting.held_on.isoformat(), "place": meeting.place}
+
+
 def _try_cycle(step: Any, *, bloc_year: Any, actor: Any) -> bool:
     """Take the year's step when its preconditions hold; the step's own refusal (a year
     already past it, facts not met) leaves the year where it is."""
@@ -786,6 +799,7 @@ def award_proposal_submit(*, version: Any, actor: Any) -> Any:
             for i in items
             if i.removed_at is not None
         ],
+        "meeting": _meeting_ref(bloc_year),
         "minutes": _minutes_ref(bloc_year),
         "submitted_at": now.isoformat(),
         "submitted_by": actor_username(actor),
