@@ -41,10 +41,39 @@ class DocumentRequestForm(forms.Form):
         help_text=_("Để trống: hệ thống cấp số tiếp theo."),
     )
     signer = forms.ChoiceField(label=_("Người ký"), required=False)
+    # The object a document is about (a ballot, a version of the minutes), for a kind with
+    # a `subject`; its kind's clean_params checks it.
+    subject = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, number_code: str, signers: list, **kwargs):
+    def __init__(
+        self,
+        *args,
+        number_code: str,
+        signers: list,
+        signed: bool = True,
+        copies_max: int = 0,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.number_code = number_code
+        if copies_max:
+            self.fields["copies"] = forms.IntegerField(
+                label=_("Số phiếu cần in"),
+                required=False,
+                min_value=1,
+                max_value=copies_max,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                help_text=_("Để trống: mỗi đơn vị thành viên một phiếu."),
+                error_messages={
+                    "invalid": _("Số phiếu là một số nguyên, ví dụ 12."),
+                    "min_value": _("Số phiếu ít nhất là %(limit_value)s."),
+                    "max_value": _("Số phiếu nhiều nhất là %(limit_value)s."),
+                },
+            )
+        self.fields["number"].widget.attrs["placeholder"] = _("tự cấp") + f" /{number_code}"
+        if not signed:
+            del self.fields["signer"]
+            return
         choices = []
         for m in signers:
             who = m.leader_name or _("chưa ghi nhận thủ trưởng")
@@ -54,7 +83,6 @@ class DocumentRequestForm(forms.Form):
         choices.append(("", _("Để trống họ tên (ký tay)")))
         self.fields["signer"].choices = choices
         self.fields["signer"].initial = choices[0][0]
-        self.fields["number"].widget.attrs["placeholder"] = _("tự cấp") + f" /{number_code}"
 
     def clean_number(self) -> int | None:
         """ "12", "012" or "12/BC-KTĐ" (the bloc's own code only)."""
@@ -80,6 +108,11 @@ class DocumentRequestForm(forms.Form):
                 _("Số văn bản là số nguyên từ 1 đến %(max)d.") % {"max": NUMBER_MAX}
             )
         return number
+
+    def clean_subject(self) -> str:
+        # Any text: the kind's clean_params names what is wrong with it (above the form,
+        # since the field is hidden).
+        return self.cleaned_data["subject"].strip()[:40]
 
     def clean_signer(self) -> str | None:
         # Not posted at all (a plain button): the default signer, the head unit's leader.

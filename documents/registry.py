@@ -30,6 +30,27 @@ class DocumentKind:
     # its readers (the pledge: dated by its signatures, and a number per download would
     # empty the register).
     issued: bool = True
+    # Signed "TM. khối" by the head (or the deputy): the request names the signer. False
+    # for a document signed by the people it names (a meeting's minutes by its chair and
+    # secretary, a tally record by its counting committee) or by nobody (paper ballots).
+    signed: bool = True
+    # A document about one object (a ballot, a version of the minutes): the key of
+    # `params` that names it ("ballot_id"). The request form posts it as the hidden field
+    # `subject`; "" for a document about the whole bloc-year.
+    subject: str = ""
+    # clean_params(user=, bloc_year=, params=) -> the params to store. Runs in the request
+    # (inside its transaction, the bloc-year locked) before anything is saved: checks that
+    # the object exists in this bloc-year, is in a state the document may be made of and
+    # that the user may make it; raises ValidationError (refused, with the reason),
+    # PermissionDenied or Http404. None: params are stored as given.
+    clean_params: Callable[..., dict] | None = None
+    # default_issued_on(bloc_year=, params=) -> the date an issued document bears unless
+    # the user gives one (a tally record: the day voting closed). None: the pipeline's
+    # default (documents.selectors.document_default_issued_on).
+    default_issued_on: Callable[..., Any] | None = None
+    # > 0: the request asks how many copies to print (paper ballots), 1..copies_max;
+    # stored as params["copies"].
+    copies_max: int = 0
 
 
 _KINDS: dict[str, DocumentKind] = {}

@@ -138,9 +138,13 @@ def document_job_request(
     number: int | None = None,
     signer_role: str | None = None,
 ) -> DocumentJob:
-    """Ask for a document. An issued kind gets its date (None: the default of
-    document_default_issued_on) and its number (None: the next free one); every kind gets
-    its signer (None: the head unit's leader; "" nobody named). Nothing is saved on error."""
+    """Ask for a document. A kind about one object checks `params` first (its
+    clean_params: the object in this bloc-year, in a state the document may be made of,
+    and the user allowed; ValidationError, PermissionDenied or Http404 otherwise). An
+    issued kind gets its date (None: the kind's default_issued_on, else the default of
+    document_default_issued_on) and its number (None: the next free one); a signed kind
+    gets its signer (None: the head unit's leader; "" nobody named). Nothing is saved on
+    error."""
     document_kind = get_kind(kind)
     if document_kind is None:
         raise ValidationError({"kind": _("Loại văn bản không hợp lệ.")})
@@ -148,9 +152,15 @@ def document_job_request(
     bloc_year = (
         BlocYear.objects.select_for_update().select_related("bloc__province").get(pk=bloc_year.pk)
     )
+    params = dict(params or {})
+    if document_kind.clean_params is not None:
+        # Raises before anything else: a request about the wrong object is refused as such.
+        params = document_kind.clean_params(user=user, bloc_year=bloc_year, params=params)
     errors: dict[str, list[str]] = {}
     code = document_kind.number_code
     if document_kind.issued:
+        if issued_on is None and document_kind.default_issued_on is not None:
+            issued_on = document_kind.default_issued_on(bloc_year=bloc_year, params=params)
         if issued_on is None:
             issued_on = document_default_issued_on(bloc_year=bloc_year)
         elif date_errors := _issued_on_errors(bloc_year=bloc_year, issued_on=issued_on):
@@ -161,10 +171,12 @@ def document_job_request(
             errors.update(exc.message_dict)
     else:
         issued_on = number = None
-    try:
-        role, signer_name, signer_title = _signer(bloc_year=bloc_year, signer_role=signer_role)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    role, signer_name, signer_title = "", "", ""
+    if document_kind.signed:
+        try:
+            role, signer_name, signer_title = _signer(bloc_year=bloc_year, signer_role=signer_role)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     try:
@@ -172,7 +184,7 @@ def document_job_request(
             job = DocumentJob.objects.create(
                 kind=kind,
                 bloc_year=bloc_year,
-                params=params or {},
+                params=params,
                 requested_by=user,
                 issued_on=issued_on,
                 number=number,
@@ -190,6 +202,7 @@ def document_job_request(
         target=job,
         data={
             "kind": kind,
+            "params": params,
             "issued_on": issued_on.isoformat() if issued_on else None,
             "number": job.number_display if job.number is not None else None,
             "signer": role,

@@ -18,8 +18,10 @@ from .selectors import document_job_get_for_user, document_signers
 @access_rule("object")
 @require_POST
 def document_request(request: HttpRequest, bloc_year_id: int, kind: str) -> HttpResponse:
-    """The request form's post (issue date, number, signer; all optional). Errors: the form
-    again on a page of its own, each next to its field, status 400, nothing saved."""
+    """The request form's post (issue date, number, signer; all optional; for a kind about
+    one object, the hidden `subject` naming it, checked by the kind's clean_params).
+    Errors: the form again on a page of its own, each next to its field, status 400,
+    nothing saved; a subject the user may not use: 403 or 404."""
     document_kind = get_kind(kind)
     if document_kind is None:
         raise Http404(_("Loại văn bản không hợp lệ."))
@@ -34,11 +36,22 @@ def document_request(request: HttpRequest, bloc_year_id: int, kind: str) -> Http
     form = DocumentRequestForm(
         request.POST,
         number_code=document_kind.number_code,
-        signers=document_signers(bloc_year=bloc_year),
+        signers=document_signers(bloc_year=bloc_year) if document_kind.signed else [],
+        signed=document_kind.signed,
+        copies_max=document_kind.copies_max,
         auto_id=f"id_{kind}_%s",  # as on the pages that embed the form
     )
     if form.is_valid():
-        options = {"signer_role": form.cleaned_data["signer"]}
+        options = {}
+        if document_kind.signed:
+            options["signer_role"] = form.cleaned_data["signer"]
+        params = {}
+        if document_kind.subject:
+            params[document_kind.subject] = form.cleaned_data["subject"]
+        if document_kind.copies_max:
+            params["copies"] = form.cleaned_data["copies"]
+        if params:
+            options["params"] = params
         if document_kind.issued:
             options |= {
                 "issued_on": form.cleaned_data["issued_on"],
