@@ -921,3 +921,17 @@ def test_close_waits_for_a_vote_between_its_two_transactions(ballot_year):
         _close(by, ballot)
     assert "Đang ghi nhận phiếu" in _msg(exc)
     assert Vote.objects.count() == 0
+
+
+def test_close_and_result_take_a_constant_number_of_queries(
+    ballot_year, django_assert_max_num_queries
+):
+    by = ballot_year
+    ballot = ballot_nomination(by, candidates=by.units[:5], max_winners=2)
+    _open(by, ballot)
+    _vote_many(by, ballot, [{by.units[i % 5].pk: "yes"} for i in range(9)])
+    with django_assert_max_num_queries(16):
+        _close(by, ballot)
+    with django_assert_max_num_queries(3):
+        result = selectors.ballot_result(ballot=ballot)
+    assert len(result.rows) == 5

@@ -177,6 +177,14 @@ def test_no_table_links_a_unit_or_user_to_a_choice(ballot_year, caplog, monkeypa
         Vote.objects.filter(ballot=ballot).order_by("id").values_list("receipt", flat=True)
     )
     assert sorted(physical) == sorted(receipts)
+    # All vote rows were written by the one closing transaction: their xmin says nothing
+    # of when each was cast.
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(DISTINCT xmin::text) FROM meetings_vote WHERE ballot_id = %s",
+            [ballot.pk],
+        )
+        assert cur.fetchone()[0] == 1
     # 9 voters: a shuffle leaves the cast order with probability 1/9! (0,0003%).
     assert physical != receipts
     assert by_id != receipts
