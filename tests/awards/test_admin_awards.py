@@ -85,3 +85,27 @@ def test_a_condition_changed_in_the_admin_goes_through_the_service(world, awards
     rule.refresh_from_db()
     assert str(rule.ceiling_percent) == "25.00"
     assert AuditEvent.objects.filter(action="award_rule_set").exists()
+
+
+def test_the_editable_awards_pages_open(world, awards, admin_client):
+    services.classification_record_set(
+        unit=world.head, year=2019, classification="good", source="QĐ 1/QĐ-UBND", actor=None
+    )
+    from awards.models import AwardType, ClassificationRecord
+
+    for model in (AwardType, AwardRule, ClassificationRecord):
+        name = f"admin:awards_{model._meta.model_name}"
+        row = model.objects.order_by("pk").first()
+        for url in (
+            reverse(f"{name}_changelist"),
+            reverse(f"{name}_add"),
+            reverse(f"{name}_change", args=[row.pk]),
+        ):
+            assert admin_client.get(url).status_code == 200, url
+    url = reverse("admin:awards_classificationrecord_add")
+    response = admin_client.post(
+        url, {"unit": world.member.pk, "year": "2019", "classification": "best", "source": "QĐ 2"}
+    )
+    assert response.status_code == 200
+    assert "Mã xếp loại không có trong quy chế năm 2019" in response.content.decode()
+    assert not ClassificationRecord.objects.filter(unit=world.member).exists()
