@@ -935,3 +935,42 @@ def test_close_and_result_take_a_constant_number_of_queries(
     with django_assert_max_num_queries(3):
         result = selectors.ballot_result(ballot=ballot)
     assert len(result.rows) == 5
+
+
+def test_an_election_tied_for_head_is_settled_by_a_second_round(ballot_year):
+    by = ballot_year
+    c, d, e = by.units[2], by.units[3], by.units[4]
+    ballot = ballot_election(by, heads=[c, d], deputies=[e])
+    services.ballot_update(
+        ballot=ballot,
+        actor=by.secretariat,
+        tie_rule="second_round",
+        threshold_numerator=1,
+        threshold_denominator=3,
+    )
+    _open(by, ballot)
+    papers = [{(c.pk, "head"): "yes", (e.pk, "deputy"): "yes"}] * 4
+    papers += [{(d.pk, "head"): "yes", (e.pk, "deputy"): "yes"}] * 4
+    papers += [{(e.pk, "deputy"): "yes"}]
+    _vote_many(by, ballot, papers)
+    _close(by, ballot)
+    assert not _row(ballot, c, "head").elected and not _row(ballot, d, "head").elected
+    assert _row(ballot, e, "deputy").elected
+    assert "Trưởng khối: các đơn vị" in ballot.tie_note
+    services.ballot_publish(ballot=ballot, actor=by.secretariat)
+    assert ballot.elected_bloc_year is None  # the second round will write next year
+    assert not BlocYear.objects.filter(bloc=by.bloc, year=2021).exists()
+    second = services.ballot_second_round_create(ballot=ballot, actor=by.secretariat)
+    assert sorted(second.candidates.values_list("unit_id", "position")) == sorted(
+        [(c.pk, "head"), (d.pk, "head")]
+    )
+    _open(by, second)
+    _vote_many(by, second, [{(c.pk, "head"): "yes"}] * 6 + [{(d.pk, "head"): "yes"}] * 3)
+    _close(by, second)
+    services.ballot_publish(ballot=second, actor=by.secretariat)
+    roles = dict(
+        Membership.objects.filter(bloc_year=second.elected_bloc_year)
+        .exclude(role="member")
+        .values_list("role", "unit_id")
+    )
+    assert roles == {"head": c.pk, "deputy": e.pk}
