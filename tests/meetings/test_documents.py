@@ -39,9 +39,7 @@ def pdf_text(job) -> str:
 
 def pdf_info(job) -> dict[str, str]:
     out = _run("pdfinfo", job.file.path)
-    return {
-        k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines())
-    }
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines())}
 
 
 def squash(text: str) -> str:
