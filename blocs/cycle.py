@@ -75,6 +75,7 @@ class YearFacts:
     # Filled by the ballot, proposal and report features when they exist (meetings and
     # awards issues); until then these steps cannot be taken, and the step bar says why.
     ballots_published: bool = False
+    ballots_opened: bool = False  # a ballot of the year-end meeting left `created`
     proposals_submitted: bool = False
     proposals_decided: bool = False
     report_signed: bool = False
@@ -163,6 +164,7 @@ def year_facts_load(bloc_years: Iterable[BlocYear]) -> dict[int, YearFacts]:
             ballot_statuses.setdefault(by_id, []).append(ballot_status)
     for by_id, statuses in ballot_statuses.items():
         facts[by_id].ballots_published = all(st == "published" for st in statuses)
+        facts[by_id].ballots_opened = any(st != "created" for st in statuses)
 
     wanted = {(by.bloc_id, by.year + 1): by.pk for by in bloc_years}
     roles: dict[int, set[str]] = {}
@@ -363,11 +365,16 @@ NO_SCORES = Check(
     lambda f: not f.scores_entered,
     lambda f: _("đã có điểm được nhập"),
 )
+NO_BALLOT_OPENED = Check(
+    "no_ballot_opened",
+    lambda f: not f.ballots_opened,
+    lambda f: _("hội nghị tổng kết đã mở bỏ phiếu; kết quả bỏ phiếu không thể hủy"),
+)
 STEP_BACKS: dict[str, tuple[Check, ...]] = {
     S.PLEDGING: (NO_SIGNATURE,),
     S.IN_PROGRESS: (),
     S.SCORING: (NO_SCORES,),
-    S.VOTING: (),  # no ballot exists yet (meetings issue adds: no ballot opened)
+    S.VOTING: (NO_BALLOT_OPENED,),
 }
 
 
