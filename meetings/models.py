@@ -583,7 +583,8 @@ class BallotCandidate(models.Model):
     class Meta:
         verbose_name = _("đơn vị được bỏ phiếu")
         verbose_name_plural = _("đơn vị được bỏ phiếu")
-        ordering = ["ballot", "position", "order", "id"]
+        # Head before deputy ("head" > "deputy" > "" backwards), then as entered.
+        ordering = ["ballot", "-position", "order", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["ballot", "unit", "position"], name="ballot_candidate_unique"
