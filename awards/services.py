@@ -377,7 +377,12 @@ def award_proposals_draft(*, bloc_year: Any, actor: Any) -> list[Any]:
 
     from .models import AwardProposal, ProposalItem, ProposalVersion
 
-    bloc_year = BlocYear.objects.select_related("bloc__province").get(pk=bloc_year.pk)
+    # Locked: two drafts at once create each proposal once.
+    bloc_year = (
+        BlocYear.objects.select_for_update(of=("self",))
+        .select_related("bloc__province")
+        .get(pk=bloc_year.pk)
+    )
     _require_secretariat(actor, bloc_year)
     cycle.bloc_year_require(
         bloc_year=bloc_year,
@@ -832,8 +837,18 @@ def award_proposal_submit(*, version: Any, actor: Any) -> Any:
 
 
 def _item_for_decision(item: Any) -> Any:
-    from .models import ProposalItem
+    """The item, its proposal locked (one decision at a time per proposal), checked: its
+    version submitted and the latest, the unit not removed."""
+    from .models import AwardProposal, ProposalItem
 
+    proposal_id = (
+        ProposalItem.objects.filter(pk=item.pk)
+        .values_list("version__proposal_id", flat=True)
+        .first()
+    )
+    if proposal_id is None:
+        raise ValidationError(_("Không tìm thấy đơn vị được đề nghị."))
+    list(AwardProposal.objects.select_for_update().filter(pk=proposal_id))
     item = ProposalItem.objects.select_related(
         "unit", "version__proposal__bloc_year__bloc__province", "version__proposal__award_type"
     ).get(pk=item.pk)
@@ -869,13 +884,11 @@ def proposal_item_decide(
     "reviewed" (blocs.cycle)."""
     from blocs.models import BlocYear
 
-    from .models import AwardProposal, ItemDecision
+    from .models import ItemDecision
 
     item = _item_for_decision(item)
     bloc_year = item.version.proposal.bloc_year
     _require_board(actor, bloc_year)
-    # One decision at a time per proposal.
-    list(AwardProposal.objects.select_for_update().filter(pk=item.version.proposal_id))
     Outcome = ItemDecision.Outcome
     if outcome not in (Outcome.ACCEPTED, Outcome.RETURNED, Outcome.REJECTED):
         raise ValidationError(
