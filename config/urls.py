@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("pledges.urls")),
     path("", include("meetings.urls")),
+    path("", include("reports.urls")),
 ]

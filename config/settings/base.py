@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "pledges",
     "awards",
     "meetings",
+    "reports",
     "axes",
 ]
 

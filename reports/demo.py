@@ -1,0 +1,2 @@
+def demo_load() -> list:
+    return []
