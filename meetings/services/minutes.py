@@ -8,10 +8,15 @@ Life of one version (a `Minutes` row):
       └──────────────minutes_approve (chair or secretary)─────────────▶ approved
                                                     (both approvals in) ──▶ sealed
 
-- `draft` / `amending`: the secretariat edits the opening, the closing and the text of
-  each section (`minutes_section_update`); during `amending` and before `amend_until` a
+- `draft` / `amending`: the secretariat edits the opening and the closing
+  (`minutes_update`) and the text of each section (`minutes_section_update`); it opens
+  the window (`minutes_amendments_open`, up to 30 days) and may end it early
+  (`minutes_amendments_close`); during `amending` and before `amend_until` a
   leader or staff user of a unit PRESENT at the meeting proposes amendments; the
   secretariat accepts (and takes them into the text) or declines them, with a note.
+- approval (`minutes_approve`) needs the window over (or never opened: minutes approved
+  at the meeting itself), no pending amendment and no ballot of the meeting still open;
+  only the user named on the meeting's chair or secretary (MeetingPerson.user) approves.
 - `approved`: one of the two approvals is in; the text no longer changes.
 - `sealed`: both approvals are in; `content` holds the frozen content (below), `sha256`
   its hash, `sealed_at` the time. Nothing of the row, its sections or its amendments
