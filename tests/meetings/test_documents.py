@@ -166,8 +166,10 @@ def test_tally_record_reads_right(by, closed, django_capture_on_commit_callbacks
     info = pdf_info(job)
     assert info["Page size"].startswith("595.") and "(A4)" in info["Page size"]
     fonts = _run("pdffonts", job.file.path)
-    serif = [line for line in fonts.splitlines() if "LiberationSerif" in line]
-    assert serif and all(" yes " in f" {line} " for line in serif), fonts
+    serif = [line for line in fonts.splitlines() if re.match(r"\w+\+Liberation-?Serif", line)]
+    assert serif, fonts
+    # Every font embedded (the "emb" column, fifth from the right).
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]), fonts
 
 
 @needs_pdftotext
@@ -306,6 +308,15 @@ def test_tally_number_taken_is_named_next_to_the_field(small, small_closed, clie
     assert response.status_code == 400
     assert "Số 07/BB-KTĐ đã được dùng" in response.content.decode()
     assert DocumentJob.objects.count() == 1
+
+
+def test_a_kind_without_subject_ignores_one(small, client):
+    """The bloc-year's documents (the roster) are asked for as before; a posted subject is
+    not stored."""
+    client.force_login(small.secretariat)
+    response = _post(client, small, "roster", subject="12")
+    assert response.status_code == 302
+    assert DocumentJob.objects.get().params == {}
 
 
 # --- paper ballots ---------------------------------------------------------------------------
