@@ -181,6 +181,13 @@ def year_facts_load(bloc_years: Iterable[BlocYear]) -> dict[int, YearFacts]:
     for by_id, found in roles.items():
         facts[by_id].next_year_exists = True
         facts[by_id].next_year_leadership = {Membership.Role.HEAD, Membership.Role.DEPUTY} <= found
+    # The year-end report signed by the head unit's leader (reports app).
+    from reports.models import Report
+
+    for by_id in Report.objects.filter(
+        bloc_year_id__in=ids, kind=Report.Kind.YEAR_END, status=Report.Status.SIGNED
+    ).values_list("bloc_year_id", flat=True):
+        facts[by_id].report_signed = True
     return facts
 
 

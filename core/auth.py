@@ -41,6 +41,7 @@ class Purpose(models.TextChoices):
     LOGIN = "login", _("đăng nhập")
     PLEDGE_SIGN = "pledge_sign", _("ký giao ước")
     PASSWORD_CHANGE = "password_change", _("đổi mật khẩu")
+    REPORT_SIGN = "report_sign", _("ký báo cáo")
 
 
 LOCKED_MESSAGES = {
@@ -54,6 +55,10 @@ LOCKED_MESSAGES = {
     ),
     Purpose.PASSWORD_CHANGE: _(
         "Đổi mật khẩu tạm bị khóa do nhập sai mật khẩu nhiều lần. "
+        "Vui lòng thử lại sau %(minutes)s phút (lúc %(time)s)."
+    ),
+    Purpose.REPORT_SIGN: _(
+        "Ký báo cáo tạm bị khóa do nhập sai mật khẩu nhiều lần. "
         "Vui lòng thử lại sau %(minutes)s phút (lúc %(time)s)."
     ),
 }
