@@ -433,3 +433,19 @@ def test_freeze_is_idempotent_and_audited_once(meeting_year):
     assert m.attendance_frozen_at == first
     assert AuditEvent.objects.filter(action="meeting_attendance_freeze").count() == 1
     assert MeetingPerson.objects.count() == 0
+
+
+def test_get_for_user_in_constant_queries(meeting_year, django_assert_max_num_queries):
+    m = meeting_year.meeting
+    services.meeting_people_set(
+        meeting=m, role="guest", people=[{"name": f"Khách {i}"} for i in range(12)], actor=None
+    )
+    services.meeting_agenda_set(
+        meeting=m, items=[{"title": f"Nội dung {i}"} for i in range(20)], actor=None
+    )
+    user = meeting_year.secretariat
+    with django_assert_max_num_queries(5):
+        got = selectors.meeting_get_for_user(user=user, meeting_id=m.pk, manage=True)
+        people = selectors.meeting_people(meeting=got)
+        titles = [i.title for i in got.agenda_items.all()]
+    assert len(people["guest"]) == 12 and len(titles) == 20

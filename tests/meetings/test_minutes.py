@@ -543,3 +543,21 @@ def test_ballot_results_inserted_at_seal(ballot_year):
     minutes.refresh_from_db()
     assert minutes.content["ballots"][0]["status"] == "closed"
     assert services.minutes_verify(minutes=minutes)
+
+
+def test_content_in_constant_queries(prepared, django_assert_max_num_queries):
+    my = prepared
+    minutes = _draft(my)
+    with django_assert_max_num_queries(12) as small:
+        services.minutes_content(minutes=minutes)
+    meeting_services.meeting_people_set(
+        meeting=my.meeting,
+        role="guest",
+        people=[{"name": f"Khách {i}"} for i in range(10)],
+        actor=None,
+    )
+    for section in minutes.sections.all():
+        services.minutes_section_update(section=section, text="Nội dung.", actor=None)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        content = services.minutes_content(minutes=minutes)
+    assert len(content["people"]["guest"]) == 10
