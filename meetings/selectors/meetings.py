@@ -145,8 +145,3 @@ def meeting_attendance_rows(*, meeting: Meeting) -> list[AttendanceRow]:
     }
     memberships.sort(key=lambda m: (ROLE_ORDER.get(m.role, 3), m.unit.name))
     return [AttendanceRow(membership=m, attendance=attendances.get(m.unit_id)) for m in memberships]
-
-
-def meetings_held_on(*, day) -> list[Meeting]:
-    """Meetings held on `day` (the reminder's list)."""
-    return list(Meeting.objects.filter(held_on=day).select_related("bloc_year__bloc"))
