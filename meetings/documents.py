@@ -155,12 +155,13 @@ def _minutes_draft_params(*, user: Any, bloc_year: Any, params: dict) -> dict:
 
 
 def _tally_default_day(*, bloc_year: Any, params: dict) -> dt.date | None:
-    """The day voting closed: the record is made at the meeting."""
+    """The day of the meeting: the record is made there, when voting closes (a ballot of
+    a past meeting recorded later is still dated by its meeting)."""
     try:
         ballot = _ballot_of(bloc_year, params)
     except (ValidationError, Http404):
         return None
-    return timezone.localdate(ballot.closed_at) if ballot.closed_at else None
+    return ballot.meeting.held_on
 
 
 def _minutes_default_day(*, bloc_year: Any, params: dict) -> dt.date | None:
@@ -254,6 +255,12 @@ def _tally_context(job: Any) -> dict:
         "committee_head": head,
         "committee_members": members,
         "closed_phrase": time_phrase(ballot.closed_at),
+        # Counted on the meeting's day: "Vào hồi 10 giờ 35 phút, ngày ..."; else (a past
+        # meeting's ballot recorded later) the meeting's day, and the time voting closed
+        # in the app further down.
+        "counted_at_meeting": bool(
+            ballot.closed_at and timezone.localdate(ballot.closed_at) == meeting.held_on
+        ),
         "published_phrase": time_phrase(ballot.published_at),
         "mixed": ballot.method == Ballot.Method.MIXED,
         "paper": ballot.method != Ballot.Method.ONLINE,

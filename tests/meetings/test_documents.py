@@ -128,9 +128,10 @@ def test_tally_record_reads_right(by, closed, django_capture_on_commit_callbacks
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "Số: 01/BB-KTĐ" in text
-    # Dated the day voting closed.
+    # Dated by its meeting (20/12/2020); the ballot closed today, in the app.
     closed_at = timezone.localtime(closed.closed_at)
-    assert f"ngày {closed_at:%d} tháng" in text
+    assert "Quảng Bình, ngày 20 tháng 12 năm 2020" in text
+    assert "Ngày 20/12/2020, tại Hội trường Sở Giao thông Vận tải, Hội nghị tổng kết năm" in flat
     for person in COMMITTEE:
         assert person["name"] in text
     assert "Phạm Thị Hồng Nhung, Phó Giám đốc: Tổ trưởng" in flat
@@ -151,7 +152,10 @@ def test_tally_record_reads_right(by, closed, django_capture_on_commit_callbacks
     assert "Sở Tư pháp 2 2 5 22,2% Không đạt" in rows["3"]
     assert "Sở Giao thông Vận tải: 8 phiếu đồng ý, đạt 88,9%" in flat
     assert "Trường hợp bằng phiếu: không có." in flat
-    assert f"Thời điểm kết thúc bỏ phiếu: {closed_at:%H} giờ {closed_at:%M} phút" in flat
+    assert (
+        f"Thời điểm kết thúc bỏ phiếu (ghi nhận trên hệ thống): {closed_at:%H} giờ "
+        f"{closed_at:%M} phút, ngày {closed_at:%d/%m/%Y}"
+    ) in flat
     assert "TỔ TRƯỞNG TỔ KIỂM PHIẾU" in text
     assert "THÀNH VIÊN TỔ KIỂM PHIẾU" in text
     assert "Nơi nhận:" in text
@@ -291,7 +295,7 @@ def test_tally_request_through_the_page_form(small, small_closed, client):
     assert job.kind == "ballot_tally" and job.params == {"ballot_id": closed.pk}
     assert job.number == 1 and job.number_code == "BB-KTĐ"
     assert job.signer_role == ""
-    assert job.issued_on == timezone.localdate(closed.closed_at)
+    assert job.issued_on == by.meeting.held_on
     # Readers of the ballot find the record on its page.
     leader = by.leaders[by.units[2].pk]
     client.force_login(leader)
