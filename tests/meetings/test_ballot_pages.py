@@ -30,6 +30,7 @@ from meetings.services import ballots as services
 from .conftest import (
     ballot_attend,
     ballot_cast,
+    ballot_election,
     ballot_nomination,
     ballot_year_build,
 )
@@ -948,3 +949,67 @@ def test_ballot_page_queries_do_not_grow_with_candidates_and_voters(
         transaction.savepoint_rollback(sid)
     for who in ("secretariat", "leader"):
         assert counts[(3, who)] == counts[(12, who)], counts
+
+
+# --- more views of a result ------------------------------------------------------------------
+
+
+def test_published_election_names_the_elected_per_position(ballot_year):
+    by = ballot_year
+    ballot = ballot_election(by)
+    services.ballot_open(ballot=ballot, actor=by.secretariat)
+    head_c, deputy_c = by.units[2], by.units[4]
+    for unit in by.units:
+        ballot_cast(by, ballot, unit, {(head_c.pk, "head"): "yes", (deputy_c.pk, "deputy"): "yes"})
+    services.ballot_close(ballot=ballot, actor=by.secretariat)
+    client = _client(by.secretariat)
+    page = client.get(reverse("meetings:ballot_detail", args=[ballot.pk]))
+    assert "Trưởng khối, Phó khối năm 2021" in _text(page)  # what publishing will write
+    assert client.post(reverse("meetings:ballot_publish", args=[ballot.pk])).status_code == 302
+    text = _text(client.get(reverse("meetings:ballot_detail", args=[ballot.pk])))
+    assert re.search(rf"Trưởng khối {re.escape(head_c.name)} 9 0 0 100,0% Đạt Trúng cử", text)
+    assert re.search(rf"Phó khối {re.escape(deputy_c.name)} 9 0 0 100,0% Đạt Trúng cử", text)
+
+
+def test_publication_of_receipts_only_or_nothing(ballot_year):
+    by = ballot_year
+    for mode in ("receipts", "none"):
+        ballot = ballot_nomination(by)
+        services.ballot_update(ballot=ballot, actor=by.secretariat, publication=mode)
+        services.ballot_open(ballot=ballot, actor=by.secretariat)
+        receipt = ballot_cast(by, ballot, by.units[0], {by.units[0].pk: "yes"})
+        services.ballot_close(ballot=ballot, actor=by.secretariat)
+        services.ballot_publish(ballot=ballot, actor=by.secretariat)
+        body = _client(by.leaders[by.units[0].pk]).get(
+            reverse("meetings:ballot_detail", args=[ballot.pk])
+        )
+        html = body.content.decode()
+        assert 'id="recount-table"' not in html
+        assert by.units[0].name in re.search(r'id="voted-units">(.*?)</ul>', html, re.S).group(1)
+        if mode == "receipts":
+            assert f'data-receipt="{receipt}"' in html
+            assert "ballot-cell-yes" not in html and 'id="columns-legend"' not in html
+        else:
+            assert receipt not in html and 'id="receipt-search"' not in html
+            assert "chỉ công bố kết quả" in _text(body)
+
+
+def test_unknown_ballots_and_meetings_are_404(ballot_year):
+    client = _client(ballot_year.secretariat)
+    for name in ("ballot_detail", "ballot_edit", "ballot_progress", "ballot_paper", "ballot_vote"):
+        assert client.get(reverse(f"meetings:{name}", args=[999999])).status_code == 404
+    for name in ("ballot_open", "ballot_close", "ballot_publish", "ballot_reset"):
+        assert client.post(reverse(f"meetings:{name}", args=[999999])).status_code == 404
+    assert client.get(reverse("meetings:ballot_create", args=[999999])).status_code == 404
+
+
+def test_meeting_page_lists_its_ballots_with_the_create_button(ballot_year):
+    by = ballot_year
+    ballot = ballot_nomination(by)
+    url = reverse("meetings:meeting_detail", args=[by.meeting.pk])
+    page = _client(by.secretariat).get(url).content.decode()
+    assert reverse("meetings:ballot_create", args=[by.meeting.pk]) in page
+    assert reverse("meetings:ballot_detail", args=[ballot.pk]) in page and ballot.title in page
+    leader_page = _client(by.leaders[by.units[0].pk]).get(url).content.decode()
+    assert ballot.title in leader_page
+    assert reverse("meetings:ballot_create", args=[by.meeting.pk]) not in leader_page
