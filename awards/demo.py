@@ -14,9 +14,9 @@ The seed reports say which units were proposed, not their achievements: the achi
 reports (Mẫu số 02) are illustrative and say so. The years were scored on paper, so the
 computed eligibility says what is missing (no verified scores in the product).
 
-Idempotent: a bloc-year that has proposals is left as it is. Not registered as the app's
-demo_loader yet: it must run after the meetings demo (it calls it first, which does
-nothing when the meetings exist)."""
+Idempotent: a bloc-year that has proposals is left as it is. The app's demo_loader runs
+before the meetings app's (INSTALLED_APPS order), so it loads the meetings demo first; the
+meetings loader then finds its meetings and does nothing."""
 
 from typing import Any
 

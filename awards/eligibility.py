@@ -9,7 +9,9 @@ Conditions, in the order they are shown:
 - member: the unit is a member of the bloc that year;
 - rank and classification of the year: the board's verified scores, once it has locked
   them, ranked and classified exactly as the scoreboard does (scoring.totals and
-  scoring.ranking with the rule set of the year);
+  scoring.ranking with the rule set of the year); a year scored on paper (no verified
+  scores in the product) takes its classification from a ClassificationRecord with its
+  source, and has no rank;
 - ballot: the unit's result in the published nomination ballot of that award at the
   year-end meeting (the latest round that had it on its paper): passed and chosen;
 - N consecutive years, ending with this one, at a classification or better: a year the
@@ -479,17 +481,35 @@ def _achievement(
         result.classification_code, result.classification = mine.code, mine.label
         result.classification_reason = mine.reason
         result.total, result.max_total = mine.total, mine.max_total
-    needs_scores = rule.max_rank is not None or bool(rule.required_classification)
-    if needs_scores and (current is None or not current.locked):
-        reasons.append(
-            Reason(
-                False,
-                _("chưa có kết quả thẩm định điểm năm %(year)s (Ban TĐKT chưa khóa điểm)")
-                % {"year": year},
-                "scores",
-            )
+    locked = current is not None and current.locked
+    # A year scored on paper, not in the product: its recorded classification (with its
+    # source) stands for the classification; a rank cannot be recorded.
+    record = None if locked else facts.records.get((unit_id, year))
+    if record is not None:
+        label = _band_label(bands, record.classification)
+        mine = SimpleNamespace(
+            rank=None,
+            rank_label="",
+            code=record.classification,
+            label=label[:1].upper() + label[1:],
+            reason=_("Theo %(source)s.") % {"source": record.source},
+            total=None,
+            max_total=None,
+            source=record.source,
         )
-        needs_scores = False
+        if result is not None:
+            result.classification_code, result.classification = mine.code, mine.label
+            result.classification_reason = mine.reason
+    no_scores = Reason(
+        False,
+        _("chưa có kết quả thẩm định điểm năm %(year)s (Ban TĐKT chưa khóa điểm)") % {"year": year},
+        "scores",
+    )
+    needs_scores = locked
+    if not locked and (
+        rule.max_rank is not None or (rule.required_classification and record is None)
+    ):
+        reasons.append(no_scores)
     if rule.max_rank is not None and needs_scores:
         from scoring.ranking import rank_label
 
@@ -510,7 +530,7 @@ def _achievement(
                     "rank",
                 )
             )
-    if rule.required_classification and needs_scores:
+    if rule.required_classification and (locked or record is not None):
         required = rule.required_classification
         want = _band_label(bands, required)
         order = _band_order(bands)
@@ -534,17 +554,21 @@ def _achievement(
                     "classification",
                 )
             )
-        elif ok:
-            reasons.append(Reason(True, _lower_first(mine.label), "classification"))
         else:
-            reasons.append(
-                Reason(
-                    False,
-                    _("xếp loại %(label)s, cần %(want)s")
-                    % {"label": _lower_first(mine.label), "want": want_text},
-                    "classification",
-                )
+            source = getattr(mine, "source", "")
+            label = _lower_first(mine.label) + (
+                _(" (theo %(source)s)") % {"source": source} if source else ""
             )
+            if ok:
+                reasons.append(Reason(True, label, "classification"))
+            else:
+                reasons.append(
+                    Reason(
+                        False,
+                        _("xếp loại %(label)s, cần %(want)s") % {"label": label, "want": want_text},
+                        "classification",
+                    )
+                )
     if rule.consecutive_years:
         reasons.append(_consecutive(facts, rule, unit_id, result))
     return reasons

@@ -444,3 +444,25 @@ def test_a_whole_bloc_year_in_a_constant_number_of_queries(scored, awards):
         bloc_services.unit_succeed(unit=unit, successor=world.member, on=dt.date(2020, 1, 1))
     big = _count(world)
     assert small == big <= 13
+
+
+def test_a_year_scored_on_paper_counts_its_recorded_classification_but_has_no_rank(world, awards):
+    award_services.classification_record_set(
+        unit=world.head,
+        year=2020,
+        classification="excellent",
+        source="Quyết định số 9/QĐ-UBND ngày 10/01/2021",
+        actor=None,
+    )
+    pm = _one(world, awards["pm"], world.head)
+    assert _reason(pm, "classification") == _reason(pm, "classification").__class__(
+        True,
+        "hoàn thành xuất sắc nhiệm vụ (theo Quyết định số 9/QĐ-UBND ngày 10/01/2021)",
+        "classification",
+    )
+    assert not [r for r in pm.reasons if r.code == "scores"]
+    assert pm.classification == "Hoàn thành xuất sắc nhiệm vụ" and pm.rank is None
+    flag = _one(world, awards["flag"], world.head)
+    assert not _reason(flag, "scores").ok and _reason(flag, "classification").ok
+    # The member has no record: the scores are missing for its classification.
+    assert not _reason(_one(world, awards["pm"], world.member), "scores").ok
