@@ -52,6 +52,9 @@ class DossierPart(models.Model):
     reused = models.BooleanField(_("dùng lại bản đã tạo"), default=False)
     pages = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
     sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+    # SHA-256 of the HTML the part's job renders from the data when it was bundled: the
+    # same HTML today means the same document, so a later dossier may reuse the file.
+    html_sha256 = models.CharField(_("mã băm nội dung"), max_length=64, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
 
     class Meta:
