@@ -63,3 +63,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+
+# The reports' documents: report PDF (median of 10), dossier, 40-bloc batch on 1 and 2
+# worker processes (reports/bench.py; needs PostgreSQL and Redis: REDIS_URL).
+bench-docs:
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py bench_docs

@@ -98,7 +98,7 @@ def batch_new(request: HttpRequest, province_id: int) -> HttpResponse:
     province = _province_for_batch(request, province_id)
     years = batches.batch_years(province=province)
     form = BatchStartForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         years=years,
         initial={"year": years[0] if years else None, "kind": "report"},
     )
