@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("pledges.urls")),
     path("", include("meetings.urls")),
+    path("", include("awards.urls")),
     path("", include("reports.urls")),
 ]

@@ -10,9 +10,11 @@ from core.permissions import RULES
 from documents import services as document_services
 from documents.models import DocumentJob
 
+from .awards import url_expectations as awards_urls
 from .blocs import url_expectations as blocs_urls
 from .meetings import url_expectations as meetings_urls
 from .pledges import url_expectations as pledges_urls
+from .reports import url_expectations as reports_urls
 from .scoring import url_expectations as scoring_urls
 
 ROLES = [
@@ -98,7 +100,14 @@ EXPECTED = {
 # Each app's rows live beside its tests; they are merged here.
 # In this order: the pledge rows open the world's pledge, the scoring rows then take the
 # year on to its scoring step (blocs.cycle); the meetings rows hold the year-end meeting.
-APP_EXPECTATIONS = [pledges_urls, scoring_urls, blocs_urls, meetings_urls]
+APP_EXPECTATIONS = [
+    pledges_urls,
+    scoring_urls,
+    blocs_urls,
+    meetings_urls,
+    awards_urls,
+    reports_urls,
+]
 for _module in APP_EXPECTATIONS:
     assert not set(_module.EXPECTED) & set(EXPECTED), "duplicate URL rows"
     EXPECTED.update(_module.EXPECTED)

@@ -1,0 +1,5 @@
+"""URL patterns of the review pages; included by awards/urls.py (namespace "awards")."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
