@@ -72,8 +72,7 @@ class YearFacts:
     has_year_end_meeting: bool = False
     next_year_exists: bool = False
     next_year_leadership: bool = False
-    # Filled by the ballot, proposal and report features when they exist (meetings and
-    # awards issues); until then these steps cannot be taken, and the step bar says why.
+    # Filled from the meetings, awards and reports apps.
     ballots_published: bool = False
     ballots_opened: bool = False  # a ballot of the year-end meeting left `created`
     proposals_submitted: bool = False
@@ -165,6 +164,13 @@ def year_facts_load(bloc_years: Iterable[BlocYear]) -> dict[int, YearFacts]:
     for by_id, statuses in ballot_statuses.items():
         facts[by_id].ballots_published = all(st == "published" for st in statuses)
         facts[by_id].ballots_opened = any(st != "created" for st in statuses)
+
+    # The award proposals (awards app): two queries.
+    from awards.selectors import proposal_facts
+
+    for by_id, pf in proposal_facts(bloc_year_ids=ids).items():
+        facts[by_id].proposals_submitted = pf.submitted
+        facts[by_id].proposals_decided = pf.decided
 
     wanted = {(by.bloc_id, by.year + 1): by.pk for by in bloc_years}
     roles: dict[int, set[str]] = {}
