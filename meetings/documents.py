@@ -452,7 +452,7 @@ BALLOT_TALLY = register(
     DocumentKind(
         code=TALLY,
         title=gettext_lazy("Biên bản kiểm phiếu"),
-        template="meetings/pdf/ballot_tally.html",
+        template="meetings/pdf/ballot_tally_pdf.html",
         build_context=_tally_context,
         filename=_tally_filename,
         can_request=_can_request,
@@ -468,7 +468,7 @@ BALLOT_PAPERS = register(
     DocumentKind(
         code=PAPERS,
         title=gettext_lazy("Phiếu bầu in sẵn"),
-        template="meetings/pdf/ballot_papers.html",
+        template="meetings/pdf/ballot_papers_pdf.html",
         build_context=_papers_context,
         filename=_papers_filename,
         can_request=_can_request,
@@ -484,7 +484,7 @@ MINUTES_PDF = register(
     DocumentKind(
         code=MINUTES,
         title=gettext_lazy("Biên bản hội nghị"),
-        template="meetings/pdf/minutes.html",
+        template="meetings/pdf/minutes_pdf.html",
         build_context=_minutes_context,
         filename=_minutes_filename,
         can_request=_can_request,
@@ -500,7 +500,7 @@ MINUTES_DRAFT_PDF = register(
     DocumentKind(
         code=MINUTES_DRAFT,
         title=gettext_lazy("Dự thảo biên bản hội nghị"),
-        template="meetings/pdf/minutes.html",
+        template="meetings/pdf/minutes_pdf.html",
         build_context=_minutes_draft_context,
         filename=_minutes_draft_filename,
         can_request=_can_request,
