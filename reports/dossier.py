@@ -185,7 +185,7 @@ def _pages(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def _reusable(*, bloc_year: Any, kind: str, params: dict) -> tuple[DocumentJob, bytes] | None:
+def _reusable(*, bloc_year: Any, kind: str, params: dict) -> tuple[DocumentJob, bytes, str] | None:
     """An earlier part of the same kind and params, rendered for a dossier of this bloc-year,
     whose data has not changed and whose file is intact."""
     earlier = (
@@ -207,7 +207,7 @@ def _reusable(*, bloc_year: Any, kind: str, params: dict) -> tuple[DocumentJob, 
     data = _file_bytes(job)
     if data is None or _html_fingerprint(job) != earlier.html_sha256:
         return None
-    return job, data
+    return job, data, earlier.html_sha256
 
 
 def dossier_part_render(*, part: DossierPart) -> bytes:
@@ -232,9 +232,9 @@ def dossier_part_render(*, part: DossierPart) -> bytes:
             data = _file_bytes(job)
             if data is None:
                 raise RuntimeError("the rendered file does not match its SHA-256")
+            fingerprint = _html_fingerprint(job)
         else:
-            job, data = found
-        fingerprint = _html_fingerprint(job)
+            job, data, fingerprint = found
     except Exception as exc:
         from documents.services import format_exception
 

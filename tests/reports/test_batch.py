@@ -227,3 +227,30 @@ def test_batch_on_a_real_worker(worker, world):  # noqa: F811
     assert (batch.done, batch.failed) == (2, 0)
     assert len(zip_names(batch)) == 2
     assert "reports.tasks.batch_zip_task" in worker.log()
+
+
+def test_batch_page_queries_do_not_grow_with_blocs(world, client, django_assert_max_num_queries):
+    from blocs import services as bloc_services
+
+    board = world.users["board_here"]
+    batch = ProvinceBatch.objects.create(
+        province=world.province, year=2020, kind="report", total=2, failed=2, status="failed"
+    )
+    for by in (world.bloc_year, world.other_bloc_year):
+        ProvinceBatchItem.objects.create(batch=batch, bloc_year=by, status="failed", error="x")
+    assert log_in(client, username=board.username, password=PASSWORD)
+    url = reverse("reports:batch_detail", args=[batch.pk])
+    client.get(url)
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(conn) as small:
+        assert client.get(url).status_code == 200
+    for n in range(12):
+        bloc = bloc_services.bloc_create(province=world.province, name=f"Khối thử {n}")
+        unit = bloc_services.unit_create(province=world.province, name=f"Sở thử {n}")
+        by = bloc_services.bloc_year_create(bloc=bloc, year=2020, members=[unit])
+        ProvinceBatchItem.objects.create(batch=batch, bloc_year=by, status="failed", error="y")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(url)
+    assert page.content.decode().count("batch-item-error") == 14

@@ -3,6 +3,7 @@ batch on one and on two worker processes (reports/bench.py), on a throwaway data
 the demo loaded. Needs PostgreSQL (the workers share the database) and Redis for the batch
 part (REDIS_URL, or --redis-url). Nothing here is a test: timings vary by machine."""
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         from reports import bench
 
         out = self.stdout.write
+        for name in ("weasyprint", "fontTools", "celery"):  # their progress lines
+            logging.getLogger(name).setLevel(logging.WARNING)
         settings.DEBUG = False
         old_name = connection.settings_dict["NAME"]
         connection.settings_dict.setdefault("TEST", {})["NAME"] = (
