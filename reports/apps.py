@@ -11,4 +11,5 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the BC report kinds with the shared document pipeline.
-        from . import documents  # noqa: F401
+        # and the year-end dossier's kind (reports/dossier.py).
+        from . import documents, dossier  # noqa: F401

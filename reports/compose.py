@@ -7,7 +7,7 @@ frozen snapshot renders the same years later whatever happens to the data.
 
 - members, with head and deputy (and their leaders as recorded on the membership);
 - the pledge: its current version and when each unit signed (and who has not);
-- the meetings held (to 30/06 for the mid-year report);
+- the meetings held (the mid-year report: all but the year-end meeting);
 - the ranking: scoring's verified ranking with ties once the scores are locked, else the
   recorded classifications of a year scored on paper (awards.ClassificationRecord), with
   the counts per classification band of the rule set, "0" counts included;
@@ -47,10 +47,12 @@ def count_phrase(count: int, label: str) -> str:
     }
 
 
-def period_end(*, bloc_year: BlocYear, kind: str) -> dt.date:
+def period_end(*, bloc_year: BlocYear, kind: str) -> dt.date | None:
+    """The mid-year report's facts are those to date (it is presented in July); the
+    year-end report's have no end (its meeting is often held in January)."""
     if kind == MID_YEAR:
-        return dt.date(bloc_year.year, 6, 30)
-    return dt.date(bloc_year.year, 12, 31)
+        return timezone.localdate()
+    return None
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ def _role(members: list[dict], role: str) -> dict | None:
 # --- pledge -----------------------------------------------------------------------------------
 
 
-def _pledge(bloc_year: BlocYear, members: list[dict], until: dt.date) -> dict | None:
+def _pledge(bloc_year: BlocYear, members: list[dict], until: dt.date | None) -> dict | None:
     from pledges.models import PledgeVersion, Signature
 
     version = (
@@ -98,7 +100,7 @@ def _pledge(bloc_year: BlocYear, members: list[dict], until: dt.date) -> dict | 
     signatures = {
         s.unit_id: s
         for s in Signature.objects.filter(version=version).order_by("signed_at")
-        if timezone.localdate(s.signed_at) <= until
+        if until is None or timezone.localdate(s.signed_at) <= until
     }
     signed = []
     for s in sorted(signatures.values(), key=lambda s: (s.signed_at, s.unit_name)):
@@ -123,15 +125,14 @@ def _pledge(bloc_year: BlocYear, members: list[dict], until: dt.date) -> dict | 
 # --- meetings ---------------------------------------------------------------------------------
 
 
-def _meetings(bloc_year: BlocYear, until: dt.date) -> list[dict]:
+def _meetings(bloc_year: BlocYear, kind: str) -> list[dict]:
     from meetings.models import Meeting
 
+    meetings = Meeting.objects.filter(bloc_year=bloc_year)
+    if kind == MID_YEAR:
+        meetings = meetings.exclude(kind=Meeting.Kind.YEAR_END)
     rows = []
-    for m in (
-        Meeting.objects.filter(bloc_year=bloc_year, held_on__lte=until)
-        .select_related("host_unit")
-        .order_by("held_on", "pk")
-    ):
+    for m in meetings.select_related("host_unit").order_by("held_on", "pk"):
         rows.append(
             {
                 "id": m.pk,
@@ -264,7 +265,7 @@ def _ranking(bloc_year: BlocYear, members: list[dict]) -> dict:
 # --- ballots ----------------------------------------------------------------------------------
 
 
-def _ballots(bloc_year: BlocYear, until: dt.date) -> list[dict]:
+def _ballots(bloc_year: BlocYear) -> list[dict]:
     from meetings.models import Ballot
     from meetings.selectors.ballots import ballot_result
 
@@ -272,7 +273,6 @@ def _ballots(bloc_year: BlocYear, until: dt.date) -> list[dict]:
     for ballot in (
         Ballot.objects.filter(
             meeting__bloc_year=bloc_year,
-            meeting__held_on__lte=until,
             status__in=[Ballot.Status.CLOSED, Ballot.Status.PUBLISHED],
         )
         .select_related("meeting", "award_type")
@@ -405,9 +405,9 @@ def report_facts_compose(*, bloc_year: BlocYear, kind: str) -> dict[str, Any]:
         "head": head,
         "deputy": deputy,
         "pledge": _pledge(bloc_year, members, until),
-        "meetings": _meetings(bloc_year, until),
+        "meetings": _meetings(bloc_year, kind),
         "ranking": _ranking(bloc_year, members),
-        "ballots": _ballots(bloc_year, until) if kind == YEAR_END else [],
+        "ballots": _ballots(bloc_year) if kind == YEAR_END else [],
         "proposals": _proposals(bloc_year) if kind == YEAR_END else [],
         "next_year": _next_year(bloc_year) if kind == YEAR_END else None,
     }

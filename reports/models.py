@@ -143,3 +143,6 @@ class Report(models.Model):
     @property
     def editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+from .models_jobs import *  # noqa: E402, F401, F403

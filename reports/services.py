@@ -306,7 +306,13 @@ def _report_sign_checked(
     report.signed_at = _historical_at or timezone.now()
     report.signed_by = user
     report.signed_by_username = user.get_username()
-    report.signer_name = (person_full_name(user) or head.leader_name)[:name_max]
+    # The leader's full name, else the name recorded on the membership, else a neutral
+    # title (never the login name), as the pledge signatures do.
+    report.signer_name = (
+        person_full_name(user)
+        or head.leader_name
+        or _("Lãnh đạo %(unit)s") % {"unit": head.unit.name}
+    )[:name_max]
     report.signer_title = (
         head.leader_title or _("Thủ trưởng %(unit)s") % {"unit": head.unit.name}
     )[:title_max]

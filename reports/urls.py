@@ -23,3 +23,7 @@ urlpatterns = [
     path("reports/<int:report_id>/new-version/", views.report_new_version, name="new_version"),
     path("reports/<int:report_id>/sign/", views.report_sign, name="sign"),
 ]
+
+from .urls_jobs import urlpatterns as _jobs_urlpatterns  # noqa: E402
+
+urlpatterns += _jobs_urlpatterns

@@ -255,7 +255,9 @@ def report_sign(request: HttpRequest, report_id: int) -> HttpResponse:
                 )
             except ValidationError as exc:
                 form_errors_apply(form=form, exc=exc)
-                status = 400
+                # Locked out: django-axes' middleware turns this page into a 429 and keeps
+                # it (core.auth.lockout_response keeps a 200 page only).
+                status = 200 if getattr(request, "axes_locked_out", False) else 400
             else:
                 messages.success(request, _("Đã ký báo cáo; báo cáo đã được niêm phong."))
                 return redirect("reports:detail", report_id=report.pk)
