@@ -28,6 +28,7 @@ from awards.services import (
 )
 from blocs import cycle
 from blocs.models import BlocYear, Membership, Province, Unit
+from documents.services import document_job_request
 
 from .models import Attendance, Ballot, BallotCandidate, Meeting, MeetingPerson
 from .services import ballots as ballot_services
@@ -54,6 +55,8 @@ class BallotSpec:
     method: str = Ballot.Method.PAPER
     # "publish": counted on paper and published; "open": left open for the demo accounts.
     state: str = "publish"
+    # Render its tally record (biên bản kiểm phiếu) through the document pipeline.
+    tally_pdf: bool = False
 
 
 @dataclass
@@ -159,6 +162,7 @@ MEETINGS: list[MeetingSpec] = [
                 "Bầu Trưởng khối, Phó khối năm 2020",
                 head="Sở Công Thương",
                 deputy="Sở Nông nghiệp và Phát triển nông thôn",
+                tally_pdf=True,
             ),
         ],
     ),
@@ -495,6 +499,13 @@ def _ballot(spec: BallotSpec, meeting: Meeting, units: dict[str, Unit], actor) -
     )
     ballot_services.ballot_close(ballot=ballot, actor=actor)
     ballot_services.ballot_publish(ballot=ballot, actor=actor)
+    if spec.tally_pdf:
+        document_job_request(
+            kind="ballot_tally",
+            bloc_year=meeting.bloc_year,
+            user=actor,
+            params={"ballot_id": ballot.pk},
+        )
     return ballot
 
 

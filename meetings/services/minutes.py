@@ -233,7 +233,8 @@ def _opening_text(meeting: Meeting) -> str:
     values = {
         "date": date_format(meeting.held_on, "d/m/Y"),
         "bloc": bloc_year.bloc.name,
-        "kind": meeting.get_kind_display().lower(),
+        # "hội nghị tổng kết năm" + " năm 2019" would say "năm" twice.
+        "kind": meeting.get_kind_display().lower().removesuffix(" năm"),
         "year": bloc_year.year,
         "place": meeting.place or (meeting.host_unit.name if meeting.host_unit else "…"),
     }

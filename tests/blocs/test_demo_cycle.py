@@ -22,9 +22,10 @@ EXPECTED = {
     # The year-end meeting of 13/01/2020 opened voting (meetings.demo).
     ("quang-binh", QB_BLOC, 2019): S.VOTING,
     ("quang-binh", QB_BLOC, 2020): S.PLEDGING,
-    ("chua-ro-ten", "Khối thi đua Kinh tế ngành", 2019): S.VOTING,
+    # Proposals submitted to the board (awards.demo).
+    ("chua-ro-ten", "Khối thi đua Kinh tế ngành", 2019): S.PROPOSED,
     ("chua-ro-ten", "Khối thi đua Kinh tế ngành", 2020): S.SETUP,
-    ("bac-ninh", None, 2019): S.VOTING,
+    ("bac-ninh", None, 2019): S.PROPOSED,
     ("bac-ninh", None, 2020): S.SETUP,
     ("bac-kan", "Khối thi đua Kinh tế - Kỹ thuật", 2018): S.IN_PROGRESS,
     ("dak-lak", DL_BLOC, 2020): S.VOTING,
