@@ -196,6 +196,7 @@ UPLOAD_LIMITS = {
     "pledges:verify": "PLEDGE_VERIFY_MAX_BYTES",
     "scoring:evidence_upload": "SCORING_EVIDENCE_MAX_BYTES",
     "scoring:table_import": "SCORING_IMPORT_MAX_BYTES",
+    "awards:proposal_item_report": "SCORING_EVIDENCE_MAX_BYTES",
 }
 UPLOAD_DEFAULT_MAX_BYTES = env.int("UPLOAD_DEFAULT_MAX_BYTES", default=2_621_440)  # 2.5 MB
 UPLOAD_FORM_OVERHEAD_BYTES = 64 * 1024
