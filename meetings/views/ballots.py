@@ -220,7 +220,9 @@ def ballot_edit(request: HttpRequest, ballot_id: int) -> HttpResponse:
         # The kind is fixed once created: a nomination stays one, an election too.
         data = request.POST.copy()
         data["kind"] = ballot.kind
-        form = BallotSettingsForm(data, members=members, award_types=award_types)
+        form = BallotSettingsForm(
+            data, initial={"kind": ballot.kind}, members=members, award_types=award_types
+        )
         rules_form = BallotRulesForm(request.POST, prefix="rules")
         if form.is_valid() and rules_form.is_valid():
             settings = {

@@ -1013,3 +1013,27 @@ def test_meeting_page_lists_its_ballots_with_the_create_button(ballot_year):
     leader_page = _client(by.leaders[by.units[0].pk]).get(url).content.decode()
     assert ballot.title in leader_page
     assert reverse("meetings:ballot_create", args=[by.meeting.pk]) not in leader_page
+
+
+def test_edit_of_an_election_refused_keeps_its_kind_and_lists(ballot_year):
+    by = ballot_year
+    ballot = ballot_election(by)
+    response = _client(by.secretariat).post(
+        reverse("meetings:ballot_edit", args=[ballot.pk]),
+        {
+            "method": "online",
+            "head_candidates": [by.units[2].pk],
+            "deputy_candidates": [],
+            "rules-threshold_numerator": "1",
+            "rules-threshold_denominator": "2",
+            "rules-threshold_strict": "1",
+            "rules-base": "members",
+            "rules-tie_rule": "score_ranking",
+            "rules-publication": "choices",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"]["kind"].value() == "election"
+    assert "Phó khối" in _field_error(response, "deputy_candidates")
+    assert 'data-kind="election"' in response.content.decode()
+    assert ballot.candidates.count() == 4

@@ -41,8 +41,8 @@
     var titles = titlesNode ? JSON.parse(titlesNode.textContent) : null;
     var title = form.querySelector("[name=title]");
     var award = form.querySelector("[name=award_type]");
-    // The title follows the kind and award until the user types one of their own.
-    var last = title ? title.value : "";
+    // The title follows the kind and award while it is the suggested one (or empty).
+    var last = null;
 
     function kind() {
       var checked = form.querySelector("[name=kind]:checked");
@@ -56,6 +56,7 @@
       var key = award && award.value;
       return (key && titles.nomination[key]) || titles.nomination_any;
     }
+    if (last === null) last = suggested();
     function update() {
       var k = kind();
       form.querySelectorAll(".ballot-only-nomination").forEach(function (el) { el.hidden = k === "election"; });
