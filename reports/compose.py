@@ -196,7 +196,8 @@ def _ranking(bloc_year: BlocYear, members: list[dict]) -> dict:
                     "rank_label": r.rank_label,
                     "tied": ranks.count(r.rank) > 1,
                     "unit": r.unit.name,
-                    "total": str(verified.total)
+                    # Vietnamese decimal comma, as the scoreboard prints it.
+                    "total": str(verified.total).replace(".", ",")
                     if verified is not None and verified.total is not None
                     else "",
                     "classification": r.classification,

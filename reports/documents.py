@@ -175,7 +175,7 @@ REPORT_PDF = register(
     DocumentKind(
         code=REPORT,
         title=gettext_lazy("Báo cáo"),
-        template="reports/pdf/report.html",
+        template="reports/pdf/report_pdf.html",
         build_context=_report_context,
         filename=_filename,
         can_request=_can_request,
@@ -191,7 +191,7 @@ REPORT_DRAFT_PDF = register(
     DocumentKind(
         code=REPORT_DRAFT,
         title=gettext_lazy("Dự thảo báo cáo"),
-        template="reports/pdf/report.html",
+        template="reports/pdf/report_pdf.html",
         build_context=_draft_context,
         filename=_draft_filename,
         can_request=_can_request,

@@ -11,6 +11,8 @@ from meetings.models import Meeting
 from meetings.services import meetings as meeting_services
 from reports import services
 
+from . import url_expectations_dossier as _dossier
+
 ROLES = [
     "anonymous",
     "norole",
@@ -94,4 +96,11 @@ def build_objects(world) -> dict:
     )
     services.report_attach(report=mid, meeting=meeting, actor=secretariat)
     approved = services.report_approve(report=mid, actor=secretariat)
-    return {"reports_draft": draft, "reports_approved": approved}
+    objects = {"reports_draft": draft, "reports_approved": approved}
+    objects.update(_dossier.build_objects(world))
+    return objects
+
+
+# The dossier and province batch rows (dossier-batch's file).
+assert not set(EXPECTED) & set(_dossier.EXPECTED), "duplicate URL rows"
+EXPECTED.update(_dossier.EXPECTED)
