@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blocs.models import BlocYear
@@ -26,6 +27,18 @@ from .permissions import can_draft, can_read_proposal, can_review
 
 DRAFTABLE = (BlocYear.Status.VOTING, BlocYear.Status.PROPOSED)
 
+ACTION_LABELS = {
+    "draft": gettext_lazy("Lập tờ trình"),
+    "item_remove": gettext_lazy("Bỏ đơn vị khỏi tờ trình"),
+    "item_add": gettext_lazy("Bổ sung đơn vị"),
+    "report_upload": gettext_lazy("Tải lên báo cáo thành tích"),
+    "report_form": gettext_lazy("Lưu báo cáo thành tích (Mẫu số 02)"),
+    "submit": gettext_lazy("Gửi Ban Thi đua - Khen thưởng"),
+    "board_decide": gettext_lazy("Ban Thi đua - Khen thưởng quyết định"),
+    "council_record": gettext_lazy("Ghi kết quả của Hội đồng"),
+    "version_new": gettext_lazy("Lập phiên bản mới"),
+}
+
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
@@ -34,15 +47,25 @@ def _error_text(exc: ValidationError) -> str:
 # --- the bloc-year's proposals ------------------------------------------------------------
 
 
-def _ballots_published(bloc_year: BlocYear) -> bool:
+def _ballots_to_draft(bloc_year: BlocYear) -> tuple[bool, bool]:
+    """(a nomination ballot of the year-end meeting is published, one of them is for an
+    award that has no proposal yet): 2 queries."""
     from meetings.models import Ballot, Meeting
 
-    return Ballot.objects.filter(
-        kind=Ballot.Kind.NOMINATION,
-        status=Ballot.Status.PUBLISHED,
-        meeting__kind=Meeting.Kind.YEAR_END,
-        meeting__bloc_year=bloc_year,
-    ).exists()
+    awards = set(
+        Ballot.objects.filter(
+            kind=Ballot.Kind.NOMINATION,
+            status=Ballot.Status.PUBLISHED,
+            meeting__kind=Meeting.Kind.YEAR_END,
+            meeting__bloc_year=bloc_year,
+        ).values_list("award_type_id", flat=True)
+    )
+    if not awards:
+        return False, False
+    drafted = set(
+        AwardProposal.objects.filter(bloc_year=bloc_year).values_list("award_type_id", flat=True)
+    )
+    return True, bool(awards - drafted)
 
 
 def _proposal_rows(request: HttpRequest, bloc_year: BlocYear) -> list[dict]:
@@ -93,7 +116,7 @@ def _list_page(
 ) -> HttpResponse:
     rows = _proposal_rows(request, bloc_year)
     drafter = can_draft(request.user, bloc_year)
-    published = _ballots_published(bloc_year) if drafter else False
+    published, missing = _ballots_to_draft(bloc_year) if drafter else (False, False)
     return render(
         request,
         "awards/proposal_list.html",
@@ -103,6 +126,7 @@ def _list_page(
             "can_draft": drafter,
             "can_open": can_read_proposal(request.user, bloc_year),
             "ballots_published": published,
+            "ballots_undrafted": missing,
             "draftable": bloc_year.status in DRAFTABLE,
             "draft_error": error,
         },
@@ -234,6 +258,9 @@ def _proposal_page(
             "active": active,
             "removed": removed,
             "snapshot": version.snapshot if version.sealed else None,
+            "snapshot_held_on": _iso_date(
+                ((version.snapshot or {}).get("meeting") or {}).get("held_on")
+            ),
             "history": _history(proposal),
             "can_draft": drafter,
             "can_review": can_review(request.user, bloc_year),
@@ -252,6 +279,15 @@ def _proposal_page(
     )
 
 
+def _iso_date(value: Any):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _history(proposal: AwardProposal) -> list:
     """The append-only history with its actors (2 queries) and the statuses in words."""
     from django.contrib.auth import get_user_model
@@ -261,6 +297,7 @@ def _history(proposal: AwardProposal) -> list:
     for e in events:
         if e.actor_id:
             e.actor = users.get(e.actor_id)
+        e.action_label = str(ACTION_LABELS.get(e.action, e.action))
         e.from_label = selectors.item_status_label(e.from_status) if e.from_status else ""
         e.to_label = selectors.item_status_label(e.to_status) if e.to_status else ""
     return events
