@@ -56,15 +56,13 @@ def review_bloc_year(world, *, name="Khối thi đua Nội chính", units=UNIT_N
     bloc_year = bloc_services.bloc_year_create(
         bloc=bloc, year=year, members=members, head=members[0], deputy=members[1]
     )
-    scores_lock(
-        bloc_year, dict(zip(members, (97, 96, 85), strict=False)), board=board, actor=admin
-    )
+    scores_lock(bloc_year, dict(zip(members, (97, 96, 85), strict=False)), board=board, actor=admin)
     n = len(members)
     nominate(bloc_year, awards["flag"], {members[0]: n}, actor=admin)
     nominate(
         bloc_year,
         awards["chair"],
-        {u: n for u in members[1:]},
+        dict.fromkeys(members[1:], n),
         actor=admin,
         max_winners=n - 1,
     )
