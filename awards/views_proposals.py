@@ -417,8 +417,8 @@ def _report_page(
     if report_form is None:
         report_form = ReportFormForm(
             initial=ReportFormForm.initial_from(existing or {"unit_name": item.unit.name}),
-            by_year_rows=len(existing.get("by_year") or []) + 2,
-            award_rows=len(existing.get("awards_received") or []) + 2,
+            by_year_rows=max(len(existing.get("by_year") or []) + 1, 3),
+            award_rows=max(len(existing.get("awards_received") or []) + 1, 3),
         )
     return render(
         request,
