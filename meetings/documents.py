@@ -300,7 +300,7 @@ def _papers_context(job: Any) -> dict:
     meeting = ballot.meeting
     bloc_year = meeting.bloc_year
     election = ballot.kind == Ballot.Kind.ELECTION
-    candidates = list(ballot.candidates.select_related("unit").order_by("position", "order", "id"))
+    candidates = list(ballot.candidates.select_related("unit").order_by("-position", "order", "id"))
     groups = []
     if election:
         for position, label in (("head", _("Trưởng khối")), ("deputy", _("Phó khối"))):

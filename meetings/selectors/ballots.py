@@ -153,7 +153,7 @@ def ballot_result(*, ballot: Ballot) -> BallotResult:
     candidates = list(
         BallotCandidate.objects.filter(ballot=ballot)
         .select_related("unit")
-        .order_by("position", "order", "id")
+        .order_by("-position", "order", "id")
     )
     entitled = BallotParticipation.objects.filter(ballot=ballot).count()
     online = ballot.online_returned or 0

@@ -405,7 +405,7 @@ def _candidate_specs(ballot: Ballot) -> list[tally.CandidateSpec]:
     return [
         tally.CandidateSpec(id=pk, unit_id=unit_id, position=position, name=name)
         for pk, unit_id, position, name in BallotCandidate.objects.filter(ballot=ballot)
-        .order_by("position", "order", "id")
+        .order_by("-position", "order", "id")
         .values_list("pk", "unit_id", "position", "unit__name")
     ]
 

@@ -520,7 +520,7 @@ def ballot_paper_issue(request: HttpRequest, ballot_id: int) -> HttpResponse:
 def ballot_paper(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The counting committee's figures for the paper ballots (method paper or mixed)."""
     ballot = selectors.ballot_get_for_user(user=request.user, ballot_id=ballot_id, manage=True)
-    candidates = list(ballot.candidates.select_related("unit").order_by("position", "order", "id"))
+    candidates = list(ballot.candidates.select_related("unit").order_by("-position", "order", "id"))
     status = 200
     if request.method == "POST":
         form = PaperCountsForm(request.POST, candidates=candidates)
@@ -617,7 +617,7 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     receipt directly (no redirect, no session, no message): it is shown once."""
     ballot = selectors.ballot_get_for_user(user=request.user, ballot_id=ballot_id)
     units = selectors.ballot_voter_units(ballot=ballot, user=request.user)
-    candidates = list(ballot.candidates.select_related("unit").order_by("position", "order", "id"))
+    candidates = list(ballot.candidates.select_related("unit").order_by("-position", "order", "id"))
     if request.method == "POST":
         form = VoteForm(request.POST, candidates=candidates, units=units)
         unit_id = form.unit_value()
