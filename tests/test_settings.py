@@ -167,3 +167,150 @@ def test_with_database_url_the_database_is_postgresql():
     url = "postgres://someone@127.0.0.1:5432/somewhere"
     values = _read_module("config.settings.local", _env(DATABASE_URL=url))
     assert values["engine"] == "django.db.backends.postgresql"
+
+
+# --- Cache, database connections, media storage -----------------------------------------------
+
+READ_SERVICES = (
+    "import importlib, json, sys; "
+    "s = importlib.import_module(sys.argv[1]); "
+    "c = s.CACHES['default']; d = s.DATABASES['default']; "
+    "print(json.dumps({'cache': c['BACKEND'], 'location': c.get('LOCATION'), "
+    "'prefix': c.get('KEY_PREFIX'), 'broker': s.CELERY_BROKER_URL, "
+    "'conn_max_age': d['CONN_MAX_AGE'], 'health_checks': d['CONN_HEALTH_CHECKS'], "
+    "'media': s.STORAGES['default'], 'static': s.STORAGES['staticfiles']['BACKEND']}))"
+)
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+LOCMEM_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+S3_KEYS = {
+    "DJANGO_MEDIA_STORAGE",
+    "DJANGO_MEDIA_S3_BUCKET",
+    "DJANGO_MEDIA_S3_ENDPOINT_URL",
+    "DJANGO_MEDIA_S3_ACCESS_KEY_ID",
+    "DJANGO_MEDIA_S3_SECRET_ACCESS_KEY",
+}
+SERVICE_KEYS = {"REDIS_URL", "REDIS_CACHE_URL", "REDIS_CACHE_DB", "DJANGO_CONN_MAX_AGE", *S3_KEYS}
+
+
+def _services(module: str, **values: str) -> dict:
+    env = _env(remove=SERVICE_KEYS, DJANGO_SECRET_KEY="x" * 50, **values)
+    result = _run(READ_SERVICES.replace("sys.argv[1]", repr(module)), env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@_needs_unset(*SERVICE_KEYS)
+@pytest.mark.parametrize("module", ["config.settings.local", "config.settings.production"])
+def test_without_redis_each_process_has_a_memory_cache(module):
+    assert _services(module)["cache"] == LOCMEM_CACHE
+
+
+@_needs_unset(*SERVICE_KEYS)
+@pytest.mark.parametrize("module", ["config.settings.local", "config.settings.production"])
+def test_with_redis_the_cache_is_shared_apart_from_the_broker(module):
+    values = _services(module, REDIS_URL="redis://redis:6379/0")
+    assert values["cache"] == REDIS_CACHE
+    # Same server, another database (and a key prefix): never among Celery's queues.
+    assert values["location"] == "redis://redis:6379/1"
+    assert values["broker"] == "redis://redis:6379/0"
+    assert values["prefix"] == "khoithidua"
+
+
+@_needs_unset(*SERVICE_KEYS)
+def test_the_cache_database_and_url_can_be_chosen():
+    values = _services(
+        "config.settings.production", REDIS_URL="redis://r:6379/0", REDIS_CACHE_DB="4"
+    )
+    assert values["location"] == "redis://r:6379/4"
+    values = _services(
+        "config.settings.production",
+        REDIS_URL="redis://r:6379/0",
+        REDIS_CACHE_URL="redis://cache.internal:6380/0",
+    )
+    assert values["location"] == "redis://cache.internal:6380/0"
+
+
+@_needs_unset(*SERVICE_KEYS)
+def test_tests_keep_a_memory_cache_even_with_redis():
+    assert _services("config.settings.test", REDIS_URL="redis://r:6379/0")["cache"] == LOCMEM_CACHE
+
+
+@_needs_unset(*SERVICE_KEYS)
+@pytest.mark.parametrize(
+    ("module", "age"),
+    [("config.settings.production", 60), ("config.settings.local", 0), ("config.settings.test", 0)],
+)
+def test_persistent_connections_with_health_checks(module, age):
+    values = _services(module)
+    assert values["conn_max_age"] == age
+    assert values["health_checks"] is True
+    assert _services(module, DJANGO_CONN_MAX_AGE="30")["conn_max_age"] == 30
+
+
+@_needs_unset(*SERVICE_KEYS)
+@pytest.mark.parametrize("module", ["config.settings.production", "config.settings.test"])
+def test_media_on_the_file_system_by_default(module):
+    values = _services(module)
+    assert values["media"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+S3_ENV = {
+    "DJANGO_MEDIA_STORAGE": "s3",
+    "DJANGO_MEDIA_S3_BUCKET": "khoithidua-media",
+    "DJANGO_MEDIA_S3_ENDPOINT_URL": "http://minio.internal:9000",
+    "DJANGO_MEDIA_S3_ACCESS_KEY_ID": "access",
+    "DJANGO_MEDIA_S3_SECRET_ACCESS_KEY": "secret",
+}
+
+
+@_needs_unset(*SERVICE_KEYS)
+@pytest.mark.parametrize("module", ["config.settings.production", "config.settings.local"])
+def test_media_storage_s3_switches_the_default_storage(module):
+    values = _services(module, **S3_ENV)
+    media = values["media"]
+    assert media["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert media["OPTIONS"]["bucket_name"] == "khoithidua-media"
+    assert media["OPTIONS"]["endpoint_url"] == "http://minio.internal:9000"
+    assert media["OPTIONS"]["access_key"] == "access"
+    # Private files: no public ACL; the app streams every download after its permission check.
+    assert media["OPTIONS"]["default_acl"] is None
+    # The static files keep their own storage.
+    if module.endswith("production"):
+        assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+STORAGE_CLASS = (
+    "import django, os; "
+    "os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings.production'; "
+    "django.setup(); "
+    "from django.core.files.storage import storages; s = storages['default']; "
+    "print(type(s).__module__, type(s).__name__, s.bucket_name, s.endpoint_url, s.location)"
+)
+
+
+@_needs_unset(*SERVICE_KEYS)
+def test_media_storage_s3_builds_the_django_storages_backend():
+    """The backend the setting names loads (django-storages and boto3: the s3 extra) and reads
+    its options; nothing is sent to the bucket."""
+    env = _env(remove=SERVICE_KEYS, DJANGO_SECRET_KEY="x" * 50, **S3_ENV)
+    result = _run(STORAGE_CLASS, env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "storages.backends.s3",
+        "S3Storage",
+        "khoithidua-media",
+        "http://minio.internal:9000",
+        "media",
+    ]
+
+
+@_needs_unset(*SERVICE_KEYS)
+def test_media_storage_refuses_an_unknown_value_and_a_missing_bucket():
+    env = _env(remove=SERVICE_KEYS, DJANGO_SECRET_KEY="x" * 50, DJANGO_MEDIA_STORAGE="ftp")
+    result = _run(SETUP_PRODUCTION, env)
+    assert result.returncode != 0
+    assert "DJANGO_MEDIA_STORAGE" in result.stderr
+    env = _env(remove=SERVICE_KEYS, DJANGO_SECRET_KEY="x" * 50, DJANGO_MEDIA_STORAGE="s3")
+    result = _run(SETUP_PRODUCTION, env)
+    assert result.returncode != 0
+    assert "DJANGO_MEDIA_S3_BUCKET" in result.stderr
