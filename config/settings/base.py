@@ -174,7 +174,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# A task taken by a worker that died without a trace (SIGKILL of the whole worker, its host
+# lost) is handed to another worker this many seconds after it was taken (acks_late: it
+# was never acknowledged). Longer than the longest task (CELERY_TASK_TIME_LIMIT), or a slow
+# job would be run twice. A worker process killed inside a running worker (prefork pool)
+# is requeued at once (CELERY_TASK_REJECT_ON_WORKER_LOST).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+}
 # One cache for every process (gunicorn workers, Celery) when Redis is configured: Django's
 # Redis backend on REDIS_CACHE_URL, by default REDIS_URL's server with database
 # REDIS_CACHE_DB (1; Celery's broker keeps its queues in REDIS_URL's own database), under
