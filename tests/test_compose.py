@@ -499,3 +499,80 @@ def _nginx_test(site: str, tmp_path: Path) -> subprocess.CompletedProcess:
 def test_nginx_accepts_the_configuration(site, tmp_path):
     result = _nginx_test(site, tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+# --- Locked dependencies (uv.lock) ------------------------------------------------------------
+
+PYPROJECT = ROOT / "pyproject.toml"
+LOCK = ROOT / "uv.lock"
+
+
+def _locked_versions() -> dict[str, str]:
+    import tomllib
+
+    return {p["name"]: p["version"] for p in tomllib.loads(LOCK.read_text())["package"]}
+
+
+def _requirements() -> list[str]:
+    import tomllib
+
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    extras = project.get("optional-dependencies", {})
+    return [*project["dependencies"], *(r for group in extras.values() for r in group)]
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_requirement_is_locked_with_hashes():
+    import tomllib
+
+    packages = tomllib.loads(LOCK.read_text())["package"]
+    locked = {p["name"] for p in packages}
+    for requirement in _requirements():
+        name = _canonical(re.match(r"[A-Za-z0-9_.-]+", requirement).group())
+        assert name in locked, f"{requirement} is not in uv.lock: run `make lock`"
+    for package in packages:
+        if package["name"] == "khoithidua":
+            continue
+        files = [*package.get("wheels", []), *([package["sdist"]] if "sdist" in package else [])]
+        assert files and all(f["hash"].startswith("sha256:") for f in files), package["name"]
+
+
+def test_libraries_before_1_0_have_an_upper_bound():
+    versions = _locked_versions()
+    for requirement in _requirements():
+        name = _canonical(re.match(r"[A-Za-z0-9_.-]+", requirement).group())
+        if versions[name].startswith("0."):
+            assert "<" in requirement or "==" in requirement, (
+                f"{requirement}: {versions[name]} is before 1.0, give it an upper bound"
+            )
+
+
+def test_uv_itself_is_pinned_and_hashed_by_the_lock():
+    (pin,) = [r for r in _requirements() if r.startswith("uv==")]
+    assert pin == f"uv=={_locked_versions()['uv']}"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "uv_requirement.py"), str(LOCK)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    requirement = result.stdout.split()
+    assert requirement[0] == pin
+    assert len(requirement) > 2 and all(h.startswith("--hash=sha256:") for h in requirement[1:])
+
+
+def test_make_install_syncs_exactly_the_lock():
+    makefile = (ROOT / "Makefile").read_text()
+    targets = dict(re.findall(r"^(\S+):([^\n=]*)$", makefile, re.M))
+    assert "uv.lock" in targets["$(VENV)/.installed"].split()
+    assert "pyproject.toml" in targets["$(VENV)/.installed"].split()
+    assert re.search(r"^SYNC_FLAGS := --locked --extra dev --extra s3$", makefile, re.M)
+    assert "$(UV) sync --quiet $(SYNC_FLAGS)" in makefile
+    assert "--require-hashes" in makefile
+    assert "pip install --quiet -e" not in makefile
+    assert re.search(r"^lock: ", makefile, re.M)
+    assert "export UV_PYTHON_DOWNLOADS := never" in makefile
