@@ -576,3 +576,8 @@ def test_make_install_syncs_exactly_the_lock():
     assert "pip install --quiet -e" not in makefile
     assert re.search(r"^lock: ", makefile, re.M)
     assert "export UV_PYTHON_DOWNLOADS := never" in makefile
+
+
+def test_keys_and_certificates_stay_out_of_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {"secrets", "deploy/certs", ".env", ".venv"} <= set(ignored)
