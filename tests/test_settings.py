@@ -314,3 +314,75 @@ def test_media_storage_refuses_an_unknown_value_and_a_missing_bucket():
     result = _run(SETUP_PRODUCTION, env)
     assert result.returncode != 0
     assert "DJANGO_MEDIA_S3_BUCKET" in result.stderr
+
+
+# --- The /verify/ rate limit on the shared cache ----------------------------------------------
+
+RATE_COUNT = (
+    "import django, json, os, sys, time; "
+    "os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings.production'; "
+    "django.setup(); "
+    "from django.core.cache import caches; cache = caches['default']; "
+    "from django.test import RequestFactory; from pledges.views import _verify_rate_wait; "
+    "request = RequestFactory().get('/verify/', REMOTE_ADDR=sys.argv[1]); "
+    "start = time.monotonic(); "
+    "waits = [_verify_rate_wait(request) for _ in range(int(sys.argv[2]))]; "
+    "print(json.dumps({'backend': type(cache).__name__, 'waits': waits, "
+    "'seconds': time.monotonic() - start}))"
+)
+
+
+def _count_checks(address: str, checks: int, **values: str) -> dict:
+    env = _env(
+        remove=SERVICE_KEYS,
+        DJANGO_SECRET_KEY="x" * 50,
+        PLEDGE_VERIFY_RATE_LIMIT="3",
+        # Long, so that both processes fall in the same window.
+        PLEDGE_VERIFY_RATE_WINDOW_SECONDS="3600",
+        PLEDGE_TRUSTED_PROXY_COUNT="0",
+        **values,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", RATE_COUNT, address, str(checks)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis: set REDIS_URL")
+@_needs_unset(*SERVICE_KEYS)
+def test_the_verify_rate_limit_is_counted_across_processes_in_redis():
+    """Two processes (two gunicorn workers) count the same client in the shared cache: the
+    second is refused after the first used up the limit. A random documentation address
+    keeps other runs' counts apart; its keys are removed afterwards."""
+    import random
+    from urllib.parse import urlsplit, urlunsplit
+
+    cache_url = urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path="/13"))
+    address = f"198.51.{random.randint(0, 255)}.{random.randint(1, 254)}"  # noqa: S311
+    try:
+        first = _count_checks(address, 3, REDIS_CACHE_URL=cache_url)
+        second = _count_checks(address, 2, REDIS_CACHE_URL=cache_url)
+    finally:
+        import redis
+
+        client = redis.Redis.from_url(cache_url)
+        for key in client.scan_iter(f"khoithidua:*:pledges:verify-rate:{address}:*"):
+            client.delete(key)
+        client.close()
+    assert first["backend"] == "RedisCache"
+    assert first["waits"] == [0, 0, 0]
+    assert all(wait > 0 for wait in second["waits"]), second
+
+
+@_needs_unset(*SERVICE_KEYS)
+def test_the_verify_rate_limit_with_redis_unreachable_lets_checks_through_quickly():
+    values = _count_checks("198.51.100.9", 3, REDIS_CACHE_URL="redis://127.0.0.1:1/0")
+    assert values["backend"] == "RedisCache"
+    assert values["waits"] == [0, 0, 0]
+    assert values["seconds"] < 10
