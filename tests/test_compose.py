@@ -64,6 +64,25 @@ def test_docker_compose_config_is_valid():
     assert result.returncode == 0, result.stderr
 
 
+def test_docker_compose_config_is_valid_with_the_http_site():
+    result = subprocess.run(
+        [_docker_compose(), "-f", str(COMPOSE_FILE), "config"],
+        cwd=ROOT,
+        env=_env(
+            DJANGO_SECRET_KEY="x",
+            PLEDGE_PUBLIC_BASE_URL="https://khoithidua.example",
+            NGINX_SITE="http",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    nginx = yaml.safe_load(result.stdout)["services"]["nginx"]
+    mounts = [v if isinstance(v, str) else f"{v['source']}:{v['target']}" for v in nginx["volumes"]]
+    assert any("deploy/nginx/http.conf:/etc/nginx/conf.d/default.conf" in m for m in mounts)
+
+
 def test_docker_compose_requires_the_public_address():
     env = _env(DJANGO_SECRET_KEY="x")
     env.pop("PLEDGE_PUBLIC_BASE_URL", None)

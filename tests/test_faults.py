@@ -363,6 +363,9 @@ def test_redis_stopped_pages_serve_and_the_request_is_retryable(drill, world):
 # --- (c) PostgreSQL connections dropped --------------------------------------------------------
 
 
+GUNICORN_APPLICATION = "kt-fault-drill-gunicorn"
+
+
 @contextlib.contextmanager
 def _gunicorn(tmp_path: Path, **env_values: str):
     """One sync gunicorn worker (so every request meets the same database connection) on a
@@ -371,7 +374,8 @@ def _gunicorn(tmp_path: Path, **env_values: str):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _test_database_url(),
+        # Named, so that the drill can tell gunicorn's connection from any other.
+        "DATABASE_URL": f"{_test_database_url()}?application_name={GUNICORN_APPLICATION}",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "PYTHONUNBUFFERED": "1",
         **env_values,
@@ -430,6 +434,16 @@ def _other_backends() -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _gunicorn_backends() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = %s",
+            [GUNICORN_APPLICATION],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _terminate(pids: list[int]) -> None:
     with connection.cursor() as cursor:
         for pid in pids:
@@ -443,13 +457,14 @@ def test_postgres_connections_dropped_the_next_request_succeeds(transactional_db
     with _gunicorn(tmp_path, DJANGO_CONN_MAX_AGE="60") as (base, log_path):
         status, body = _get(base, dashboard, session)
         assert status == 200, body[:2000]
-        before = _other_backends()
+        before = _gunicorn_backends()
         assert len(before) == 1, before  # gunicorn's one persistent connection
         # Kept across requests (CONN_MAX_AGE=60): the same backend serves the next one.
         assert _get(base, dashboard, session)[0] == 200
-        assert _other_backends() == before
+        assert _gunicorn_backends() == before
 
-        _terminate(before)
+        # Every other backend of the test database, as a restart of PostgreSQL would.
+        _terminate(_other_backends())
         deadline = time.monotonic() + 10
         while set(_other_backends()) & set(before):
             assert time.monotonic() < deadline, "the backend was not terminated"
@@ -460,7 +475,7 @@ def test_postgres_connections_dropped_the_next_request_succeeds(transactional_db
         log = log_path.read_text(errors="replace")
         assert status == 200, f"{body[:2000]}\n{log}"
         assert world.bloc.name in body or "Khối" in body
-        after = _other_backends()
+        after = _gunicorn_backends()
         assert len(after) == 1 and after != before
         assert "Traceback" not in log, log
     print(f"drill (c): backend {before} terminated; next request 200 on backend {after}")
