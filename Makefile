@@ -83,3 +83,10 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+
+# Load test (DESIGN.md §7): gunicorn (production settings) + PostgreSQL + Redis on loopback,
+# locust at 50/100/200 users; prints per-endpoint p50/p95/p99, req/s, errors, CPU per request
+# and the lost-update check. Recreates LOADTEST_DATABASE_URL (default h_load). See loadtest/run.py.
+.PHONY: loadtest
+loadtest: install assets
+	$(PY) loadtest/run.py

@@ -5,7 +5,8 @@ No cache: a save, an admin edit or an ORM write shows on the next load in every 
 A constant number of queries whatever the number of units and criteria. The view and the
 selectors import this module; it imports neither."""
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -18,6 +19,18 @@ from . import permissions as perms
 from .models import Criterion, ScoreSheet, ScoreValue, ScoringYear, Stage
 from .services import criteria_table_for_bloc_year, totals_payload
 from .totals import fmt, sheet_totals
+
+
+class GridCriterion(NamedTuple):
+    """A criterion as the grid and scoring.totals need it (no model instance per row)."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    max_points: Decimal
+    group_code: str
+    group_name: str
 
 
 def grid_bloc_year_get(*, user: Any, bloc_year_id: Any, stage: str) -> BlocYear:
@@ -54,12 +67,12 @@ def grid_data(*, user: Any, bloc_year: BlocYear, stage: str) -> dict:
     table = criteria_table_for_bloc_year(bloc_year=bloc_year)
     if table is None:
         return {"table": None, "locked": locked, "any_editable": False, "grid": None}
-    criteria = list(
-        Criterion.objects.filter(table=table)
-        .select_related("group")
-        .only("id", "code", "name", "kind", "max_points", "group__code", "group__name")
+    criteria = [
+        GridCriterion(*row)
+        for row in Criterion.objects.filter(table=table)
         .order_by("position", "id")
-    )
+        .values_list("id", "code", "name", "kind", "max_points", "group__code", "group__name")
+    ]
     members = list(
         Membership.objects.filter(bloc_year=bloc_year)
         .order_by("unit__name")
@@ -124,8 +137,8 @@ def grid_data(*, user: Any, bloc_year: BlocYear, stage: str) -> dict:
                 "name": c.name,
                 "kind": c.kind,
                 "max": str(c.max_points),
-                "group": c.group.code,
-                "groupName": c.group.name,
+                "group": c.group_code,
+                "groupName": c.group_name,
             }
             for c in criteria
         ],

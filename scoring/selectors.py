@@ -480,6 +480,13 @@ def sheet_detail(*, user: Any, sheet: ScoreSheet) -> dict:
     # One stage is edited on this page (the first the user may edit), so that each
     # criterion has one input and the page saves to one stage.
     edit_stage = next((stage for stage in STAGES if editable[stage]), None)
+    # Each row's stages in order, as the page shows them (no lookups in the template).
+    labels = [(stage, Stage(stage).label, stage == edit_stage) for stage in STAGES]
+    for row in rows:
+        row["cells"] = [
+            {"code": code, "label": label, "v": row["stages"][code], "editable": edit}
+            for code, label, edit in labels
+        ]
     return {
         "table": table,
         "criteria": criteria,
