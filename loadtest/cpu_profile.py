@@ -42,6 +42,44 @@ def client_for(username: str) -> Client:
     return client
 
 
+def profile_save(client: Client, url: str) -> None:
+    """Saves of one changed cell of the scorer's first row, as the grid sends them."""
+    grid = json.loads(
+        client.get(url[: -len("save/")])
+        .content.decode()
+        .split('type="application/json">')[1]
+        .split("</script>")[0]
+    )
+    row = next(r for r in grid["rows"] if r["editable"])
+    criterion, version = grid["criteria"][0]["id"], row["cells"][0][1]
+
+    def save(n: int) -> None:
+        nonlocal version
+        body = {"unit": row["unit"], "criterion": criterion, "version": version}
+        body["value"] = str(n % 10)
+        response = client.post(url, {"cells": [body]}, content_type="application/json")
+        if response.status_code != 200:
+            raise SystemExit(f"save: {response.status_code} {response.content[:200]}")
+        version = response.json()["saved"][f"{row['unit']}:{criterion}"]["version"]
+
+    save(1)
+    start = time.process_time()
+    for n in range(ROUNDS):
+        save(n)
+    cpu = (time.process_time() - start) / ROUNDS * 1000
+    print(f"\n===== save {url}: {cpu:.1f} ms CPU per request (not profiled) =====")
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    for n in range(ROUNDS):
+        save(n + 1)
+    profile.disable()
+    text = io.StringIO()
+    pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(
+        int(os.environ.get("PROFILE_LINES", "45"))
+    )
+    print(text.getvalue().split("ncalls", 1)[-1])
+
+
 def main() -> None:
     plan = json.loads(Path(sys.argv[1]).read_text())
     only = sys.argv[2:]
@@ -58,9 +96,13 @@ def main() -> None:
         "bloc-year": (viewer, f"/bloc-years/{by}/"),
         "sheet": (leader, f"/scoring/sheets/{sheet}/"),
         "pledge": (leader, f"/bloc-years/{by}/pledge/"),
+        "save": (scorer, f"{grid}save/"),
     }
     for name, (client, url) in pages.items():
         if only and name not in only:
+            continue
+        if name == "save":
+            profile_save(client, url)
             continue
         for _ in range(3):
             status = client.get(url).status_code

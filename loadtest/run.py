@@ -154,11 +154,13 @@ def summarise(users: int, out: Path, cpu_dir: Path, meter: CpuMeter) -> dict:
             "rps": len(mine) / duration,
             "errors": sum(1 for r in mine if not r["ok"]),
         }
+    first_login = min((x["started"] for x in logins), default=start)
     cpu = defaultdict(list)
     for f in cpu_dir.glob("cpu-*.jsonl"):
         for x in read_jsonl(f):
-            if start <= x["t"] <= end:
-                cpu[endpoint(x["method"], x["path"])].append(x["cpu"])
+            name = endpoint(x["method"], x["path"])
+            if start <= x["t"] <= end or (name == "login" and first_login <= x["t"] <= end):
+                cpu[name].append(x["cpu"])
     login_rows = [r for r in requests if r["name"] == "login"]
     login_ms = [r["ms"] for r in login_rows]
     return {
@@ -247,6 +249,8 @@ def main() -> int:
         [str(BIN / "gunicorn"), "-c", "loadtest/gunicorn_conf.py", "config.wsgi:application"],
         cwd=ROOT,
         env=env,
+        stdout=(out / "gunicorn.log").open("a"),
+        stderr=subprocess.STDOUT,
     )
     children = [gunicorn]
 

@@ -18,6 +18,7 @@ from core.selectors import object_get_or_404
 from rules.selectors import rule_set_for
 
 from . import permissions as perms
+from .grid import GridCriterion
 from .models import (
     CriteriaTable,
     Criterion,
@@ -356,13 +357,18 @@ def scoreboard(*, bloc_year: BlocYear) -> dict:
     ).values_list("sheet__unit_id", "criterion_id", "stage", "value"):
         values.setdefault((unit_id, stage), {})[criterion_id] = value
     max_total = table_max(criteria)
+    # Tuples for the 3 x members totals (a model's pk is a property: slow in this loop).
+    light = [
+        GridCriterion(c.pk, c.code, c.name, c.kind, c.max_points, c.group_code, c.group_name)
+        for c in criteria
+    ]
     rows: dict[int, BoardRow] = {}
     entries = []
     for m in members:
         row = BoardRow(unit=m.unit, sheet=sheets.get(m.unit_id))
         for stage in STAGES:
             row.totals[stage] = sheet_totals(
-                criteria=criteria,
+                criteria=light,
                 values=values.get((m.unit_id, stage), {}),
                 bonus_cap=table.bonus_cap,
                 penalty_cap=table.penalty_cap,
@@ -380,7 +386,7 @@ def scoreboard(*, bloc_year: BlocYear) -> dict:
                 name=m.unit.name,
                 totals=row.totals[Stage.VERIFIED],
                 group_totals=group_totals(
-                    criteria=criteria, values=values.get((m.unit_id, Stage.VERIFIED), {})
+                    criteria=light, values=values.get((m.unit_id, Stage.VERIFIED), {})
                 ),
             )
         )
