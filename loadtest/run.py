@@ -83,6 +83,7 @@ def env_for(out: Path) -> dict:
         "DJANGO_SECURE_COOKIES": "false",
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         "LOADTEST_OUT": str(out),
+        "LOADTEST_THROWAWAY_DB": "1",  # manage.py loadtest_setup refuses to run without it
     }
 
 

@@ -5,6 +5,7 @@ read (accounts, ids) as JSON. Meant for a throwaway database (loadtest/run.py ma
 
 import datetime as dt
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,6 +36,11 @@ class Command(BaseCommand):
         from scoring import services
         from scoring.models import ScoreSheet, Stage
 
+        if os.environ.get("LOADTEST_THROWAWAY_DB") != "1":  # set by loadtest/run.py
+            raise CommandError(
+                "Accounts with a known password: only for the throwaway database that "
+                "loadtest/run.py creates (it sets LOADTEST_THROWAWAY_DB=1)."
+            )
         if Province.objects.filter(code="loadtest").exists():
             raise CommandError("The load-test data exist already: use a fresh database.")
         demo_load()
