@@ -5,16 +5,36 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test worker beat lint format messages makemessages assets install migrate demo bench clean
+.PHONY: run test worker beat lint format messages makemessages assets install lock migrate demo bench clean
 
-$(VENV)/.installed: pyproject.toml
+# Dependencies come from uv.lock (hashed, every package pinned): uv, itself pinned and
+# hashed by the lock, is installed into the venv with pip, then `uv sync --locked`
+# installs exactly the lock (runtime, the dev extra and the s3 extra) and removes anything
+# else; it fails when pyproject.toml changed without `make lock`. uv reads the package
+# index only (not pip's configuration) and never downloads a Python.
+UV := $(VENV)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_PYTHON_DOWNLOADS := never
+SYNC_FLAGS := --locked --extra dev --extra s3
+
+$(VENV)/.uv: uv.lock deploy/uv_requirement.py
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	test -x $(VENV)/bin/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PYTHON) deploy/uv_requirement.py uv.lock > $(VENV)/uv-requirement.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		-r $(VENV)/uv-requirement.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.uv pyproject.toml uv.lock
+	$(UV) sync --quiet $(SYNC_FLAGS)
 	touch $@
 
 install: $(VENV)/.installed
+
+# Refresh uv.lock after a change of pyproject.toml (keeps every other pin);
+# `make lock UPGRADE=1`: every package to the newest release its bounds allow.
+lock: $(VENV)/.uv
+	$(UV) lock $(if $(UPGRADE),--upgrade)
 
 # Bootstrap comes from the npm registry (package-lock.json pins it); nothing vendored.
 node_modules/.installed: package.json package-lock.json
@@ -66,5 +86,13 @@ clean:
 
 # The reports' documents: report PDF (median of 10), dossier, 40-bloc batch on 1 and 2
 # worker processes (reports/bench.py; needs PostgreSQL and Redis: REDIS_URL).
-bench-docs:
+.PHONY: bench-docs
+bench-docs: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py bench_docs
+
+# Load test (DESIGN.md §7): gunicorn (production settings) + PostgreSQL + Redis on loopback,
+# locust at 50/100/200 users; prints per-endpoint p50/p95/p99, req/s, errors, CPU per request
+# and the lost-update check. Recreates LOADTEST_DATABASE_URL (default h_load). See loadtest/run.py.
+.PHONY: loadtest
+loadtest: install assets
+	$(PY) loadtest/run.py

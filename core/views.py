@@ -43,22 +43,28 @@ def _check_database() -> dict:
         return {"ok": False, "error": type(exc).__name__}
 
 
-def _check_broker_and_workers() -> tuple[dict, dict]:
+def _check_broker() -> dict:
+    """A connection to the broker (Redis), when tasks are queued rather than run eagerly."""
     from config.celery import app
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        eager = {"ok": True, "mode": "eager", "required": False}
-        return eager, dict(eager)
+        return {"ok": True, "mode": "eager", "required": False}
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-        broker = {"ok": True, "required": True}
     except Exception as exc:
-        return {"ok": False, "required": True, "error": type(exc).__name__}, {
-            "ok": False,
-            "required": True,
-            "count": 0,
-        }
+        return {"ok": False, "required": True, "error": type(exc).__name__}
+    return {"ok": True, "required": True}
+
+
+def _check_broker_and_workers() -> tuple[dict, dict]:
+    from config.celery import app
+
+    broker = _check_broker()
+    if broker.get("mode") == "eager":
+        return broker, dict(broker)
+    if not broker["ok"]:
+        return broker, {"ok": False, "required": True, "count": 0}
     try:
         replies = app.control.inspect(timeout=1.0).ping() or {}
     except Exception as exc:
@@ -102,6 +108,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "workers": workers,
     }
     return _health_response(body, ok=ok, details=body)
+
+
+@access_rule("public")
+@login_not_required
+@never_cache
+@require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """The process is alive and answers: no database, no broker, nothing else (the proxy's
+    healthcheck). A failing database is /readyz/'s business: restarting web would not fix it."""
+    return JsonResponse({"status": "ok"})
+
+
+@access_rule("public")
+@login_not_required
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Web can serve requests: one database query and, when tasks are queued (REDIS_URL), a
+    connection to the broker, so that a document request can be accepted. The workers are
+    not part of it (a dead worker must not take web out of service; /healthz/ reports them).
+    Only a caller on this machine or a staff user sees the details."""
+    database = _check_database()
+    broker = _check_broker()
+    ok = database["ok"] and broker["ok"]
+    details = {"status": "ok" if ok else "error", "database": database, "broker": broker}
+    body = details if _healthz_details_allowed(request) else {"status": details["status"]}
+    return _health_response(body, ok=ok, details=details)
 
 
 @access_rule("public")

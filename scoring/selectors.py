@@ -1,29 +1,24 @@
 """Reads of the scoring app, with the permission check inside; constant query counts for
-the grid and the scoreboard whatever the number of units and criteria."""
+the scoreboard whatever the number of units and criteria. The grid's read model is
+scoring/grid.py."""
 
 import datetime as dt
-import itertools
-import json
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db import connection
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from blocs.models import Bloc, BlocYear, Membership, Unit
+from blocs.models import BlocYear, Membership
 from blocs.selectors import bloc_year_get_for_user
 from core.selectors import object_get_or_404
 from rules.selectors import rule_set_for
 
 from . import permissions as perms
+from .grid import GridCriterion
 from .models import (
     CriteriaTable,
     Criterion,
@@ -35,7 +30,7 @@ from .models import (
     Stage,
 )
 from .ranking import Entry, band_legend, classify, rank_entries, rank_label
-from .services import criteria_table_for_bloc_year, totals_payload
+from .services import criteria_table_for_bloc_year
 from .totals import REGULAR, Totals, group_totals, sheet_totals, table_max
 
 STAGES = [Stage.SELF, Stage.CROSS, Stage.VERIFIED]
@@ -49,54 +44,6 @@ def stage_or_404(stage: str) -> str:
 
 def scoring_bloc_year_get(*, user: Any, bloc_year_id: Any, manage: bool = False) -> BlocYear:
     return bloc_year_get_for_user(user=user, bloc_year_id=bloc_year_id, manage=manage)
-
-
-_GRID_BLOC_YEAR_SQL = None
-
-
-def _grid_bloc_year_fetch(bloc_year_id: int) -> BlocYear | None:
-    """The bloc-year with its bloc and scoring state, in one SELECT whose SQL is compiled
-    once per process: the grid is the page users load most, and compiling a three-table
-    ORM query costs more than running it."""
-    global _GRID_BLOC_YEAR_SQL
-    if _GRID_BLOC_YEAR_SQL is None:
-        by, bloc, state = BlocYear._meta.db_table, Bloc._meta.db_table, ScoringYear._meta.db_table
-        _GRID_BLOC_YEAR_SQL = (
-            f"SELECT y.id, y.year, y.status, b.id, b.name, b.number, b.province_id, "  # noqa: S608 - table names from model metadata
-            f"s.id, s.locked_at, s.revision FROM {by} y "
-            f"JOIN {bloc} b ON b.id = y.bloc_id "
-            f"LEFT JOIN {state} s ON s.bloc_year_id = y.id WHERE y.id = %s"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(_GRID_BLOC_YEAR_SQL, [bloc_year_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    by_id, year, status, bloc_id, name, number, province_id, state_id, locked_at, revision = row
-    bloc_year = BlocYear(id=by_id, year=year, status=status, bloc_id=bloc_id)
-    bloc_year.bloc = Bloc(id=bloc_id, name=name, number=number, province_id=province_id)
-    state = None
-    if state_id is not None:
-        if isinstance(locked_at, str):  # SQLite returns text through a raw cursor
-            locked_at = parse_datetime(locked_at)
-        if locked_at is not None and timezone.is_naive(locked_at):
-            locked_at = timezone.make_aware(locked_at, dt.UTC)
-        state = ScoringYear(id=state_id, bloc_year_id=by_id, locked_at=locked_at, revision=revision)
-    bloc_year._state.fields_cache["scoring"] = state
-    return bloc_year
-
-
-def grid_bloc_year_get(*, user: Any, bloc_year_id: Any, stage: str) -> BlocYear:
-    """The bloc-year of a grid page, checked with the grid's own rule."""
-    try:
-        bloc_year = _grid_bloc_year_fetch(int(bloc_year_id))
-    except (ValueError, TypeError):
-        bloc_year = None
-    if bloc_year is None:
-        raise Http404(_("Không tìm thấy năm thi đua của khối."))
-    if not perms.can_view_grid(user, bloc_year, stage):
-        raise PermissionDenied(_("Bạn không có quyền mở bảng nhập điểm bước này."))
-    return bloc_year
 
 
 def criteria_table_get_for_user(*, user: Any, table_id: Any) -> CriteriaTable:
@@ -171,306 +118,6 @@ def _members(bloc_year: BlocYear) -> list[Membership]:
     return list(
         Membership.objects.filter(bloc_year=bloc_year).select_related("unit").order_by("unit__name")
     )
-
-
-class GridCriterion(NamedTuple):
-    pk: int
-    code: str
-    name: str
-    kind: str
-    max_points: Decimal
-    group_code: str
-    group_name: str
-
-
-def _text_points(text: str | None) -> str:
-    """ "8.50" / "8.5" / "10" (as the database casts it) -> "8,5" / "10"."""
-    if text is None:
-        return ""
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def _json(value: Any) -> str:
-    """JSON safe inside <script type="application/json"> (as django's json_script). Three
-    replace() calls: str.translate() is several times slower on non-ASCII text."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace(">", "\\u003E").replace("<", "\\u003C").replace("&", "\\u0026")
-
-
-_CENT = Decimal("0.01")
-_GRID_SQL: dict[str, str] = {}
-
-
-def _grid_sql() -> dict[str, str]:
-    """The three SELECTs of a grid's shared part, written once per process (compiling ORM
-    queries costs more than running them). Points are read as text, cast by the database
-    as the ORM's Cast(..., CharField()) would, so that no Decimal is built per cell."""
-    if not _GRID_SQL:
-        tables, crit, group = (
-            CriteriaTable._meta.db_table,
-            Criterion._meta.db_table,
-            Criterion._meta.get_field("group").related_model._meta.db_table,
-        )
-        member, unit = Membership._meta.db_table, Unit._meta.db_table
-        sheet, value = ScoreSheet._meta.db_table, ScoreValue._meta.db_table
-        # Table names come from model metadata, never from input.
-        _GRID_SQL.update(
-            # The table (the bloc-year's own first, else the province's shared one) with
-            # its criteria in order; a table without criteria gives one row of NULLs.
-            table=(
-                f"SELECT t.id, t.name, CAST(t.bonus_cap AS VARCHAR(32)), "  # noqa: S608
-                f"CAST(t.penalty_cap AS VARCHAR(32)), c.id, c.code, c.name, c.kind, "
-                f"CAST(c.max_points AS VARCHAR(32)), g.code, g.name FROM {tables} t "
-                f"LEFT JOIN {crit} c ON c.table_id = t.id "
-                f"LEFT JOIN {group} g ON g.id = c.group_id "
-                f"WHERE t.bloc_year_id = %s "
-                f"OR (t.bloc_year_id IS NULL AND t.province_id = %s AND t.year = %s) "
-                f"ORDER BY t.bloc_year_id IS NULL, t.id, c.position, c.id"
-            ),
-            members=(
-                f"SELECT m.unit_id, u.name, s.id, s.self_submitted_at IS NOT NULL, "  # noqa: S608
-                f"s.cross_submitted_at IS NOT NULL FROM {member} m "
-                f"JOIN {unit} u ON u.id = m.unit_id "
-                f"LEFT JOIN {sheet} s ON s.bloc_year_id = m.bloc_year_id AND s.unit_id = m.unit_id "
-                f"WHERE m.bloc_year_id = %s ORDER BY u.name"
-            ),
-            values=(
-                f"SELECT sheet_id, criterion_id, CAST(value AS VARCHAR(32)), version, "  # noqa: S608
-                f"comment <> '' FROM {value} WHERE stage = %s "
-                f"AND sheet_id IN (SELECT id FROM {sheet} WHERE bloc_year_id = %s)"
-            ),
-        )
-    return _GRID_SQL
-
-
-def _decimal(text: str) -> Decimal:
-    """A DecimalField(decimal_places=2) as the ORM returns it ("3" -> Decimal("3.00"))."""
-    return Decimal(text).quantize(_CENT)
-
-
-# Row JSON by table and by row data (see _grid_shared), per process. A table (criteria
-# and caps) is known by a number that is never reused, so that forgetting tables never
-# lets a row be found under another table. At most 4096 rows (a few MB), then all go.
-_GRID_TABLES: dict[tuple, int] = {}
-_GRID_TABLE_NUMBERS = itertools.count()
-_GRID_ROWS: dict[tuple, str] = {}
-_GRID_ROWS_MAX = 4096
-
-
-def _grid_row_json(
-    row_key: tuple,
-    criteria: list[GridCriterion],
-    bonus_cap: Decimal,
-    penalty_cap: Decimal,
-    seen: dict[tuple, tuple[str, Decimal | None]],
-) -> str:
-    """One grid row as JSON, from its key: table number, unit, name, sheet, submitted and
-    its cells as (points as text, version, has a comment) in the criteria's order. `seen`
-    keeps each distinct cell's JSON and Decimal."""
-    _, unit_id, unit_name, sheet_id, submitted, cells = row_key
-    values = {}
-    fragments = []
-    for c, cell in zip(criteria, cells, strict=True):
-        known = seen.get(cell)
-        if known is None:
-            text = cell[0]
-            known = seen[cell] = (
-                f'["{_text_points(text)}",{int(cell[1])},{1 if cell[2] else 0}]',
-                None if text is None else Decimal(text),
-            )
-        fragments.append(known[0])
-        if known[1] is not None:
-            values[c.pk] = known[1]
-    totals = sheet_totals(
-        criteria=criteria, values=values, bonus_cap=bonus_cap, penalty_cap=penalty_cap
-    )
-    # The same text as _json() of the row as a dict with keys unit, name, sheet,
-    # submitted, cells, totals; only the name and the totals go through the JSON encoder
-    # (the cells are digits, commas and integers).
-    return (
-        f'{{"unit":{int(unit_id)},"name":{_json(unit_name)},'
-        f'"sheet":{"null" if sheet_id is None else int(sheet_id)},'
-        f'"submitted":{"true" if submitted else "false"},'
-        f'"cells":[{",".join(fragments)}],"totals":{_json(totals_payload(totals))}}}'
-    )
-
-
-def _grid_shared(*, bloc_year: BlocYear, stage: str) -> dict:
-    """The part of a grid that is the same for every user: criteria and every member's row
-    of the stage. Queries: table with its criteria, members with their sheets, values
-    (constant). Values are read as text (no Decimal or model objects for hundreds of cells;
-    one Decimal per distinct value); totals still come from scoring.totals."""
-    sql = _grid_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql["table"], [bloc_year.pk, bloc_year.bloc.province_id, bloc_year.year])
-        table_rows = cursor.fetchall()
-        # At most one own and one shared table (unique constraints); the own one comes
-        # first and wins, as in services.criteria_table_for_bloc_year.
-        if not table_rows:
-            return {"table": None}
-        table_id, table_name, bonus_text, penalty_text = table_rows[0][:4]
-        bonus_cap, penalty_cap = _decimal(bonus_text), _decimal(penalty_text)
-        criteria = [
-            GridCriterion(r[4], r[5], r[6], r[7], _decimal(r[8]), r[9], r[10])
-            for r in table_rows
-            if r[0] == table_id and r[4] is not None
-        ]
-        cursor.execute(sql["members"], [bloc_year.pk])
-        members = cursor.fetchall()
-        cursor.execute(sql["values"], [stage, bloc_year.pk])
-        values = cursor.fetchall()
-    submitted_index = {Stage.SELF: 3, Stage.CROSS: 4}.get(stage)
-    by_sheet: dict[Any, dict[int, tuple]] = {}
-    for sheet_id, criterion_id, text, version, has_comment in values:
-        by_sheet.setdefault(sheet_id, {})[criterion_id] = (text, version, has_comment)
-    # A row's JSON is a function of the table (criteria and caps) and of the row's own
-    # data, which together are its key: rows whose data a save did not change are reused.
-    table_key = (tuple(criteria), bonus_cap, penalty_cap)
-    table_number = _GRID_TABLES.get(table_key)
-    if table_number is None:
-        if len(_GRID_TABLES) >= 256:
-            _GRID_TABLES.clear()
-        table_number = _GRID_TABLES[table_key] = next(_GRID_TABLE_NUMBERS)
-    pks = [c.pk for c in criteria]
-    empty = (None, 0, False)
-    no_cells: dict[int, tuple] = {}
-    seen: dict[tuple, tuple[str, Decimal | None]] = {}
-    rows = []
-    for member in members:
-        unit_id, unit_name, sheet_id = member[:3]
-        # "submitted_at IS NOT NULL" is false when the member has no sheet yet.
-        submitted = bool(submitted_index and member[submitted_index])
-        cells = by_sheet.get(sheet_id, no_cells)
-        row_key = (
-            table_number,
-            unit_id,
-            unit_name,
-            sheet_id,
-            submitted,
-            tuple([cells.get(pk, empty) for pk in pks]),
-        )
-        row_json = _GRID_ROWS.get(row_key)
-        if row_json is None:
-            if len(_GRID_ROWS) >= _GRID_ROWS_MAX:
-                _GRID_ROWS.clear()
-            row_json = _GRID_ROWS[row_key] = _grid_row_json(
-                row_key, criteria, bonus_cap, penalty_cap, seen
-            )
-        rows.append((unit_id, submitted, row_json))
-    head = {
-        "stage": stage,
-        "bonusCap": str(bonus_cap),
-        "penaltyCap": str(penalty_cap),
-        "criteria": [
-            {
-                "id": c.pk,
-                "code": c.code,
-                "name": c.name,
-                "kind": c.kind,
-                "max": str(c.max_points),
-                "group": c.group_code,
-                "groupName": c.group_name,
-            }
-            for c in criteria
-        ],
-    }
-    return {
-        "table": {
-            "pk": table_id,
-            "name": table_name,
-            "bonus_cap": bonus_cap,
-            "penalty_cap": penalty_cap,
-        },
-        "head": _json(head),
-        "rows": rows,
-    }
-
-
-# The shared part of recent grids, per process, keyed by bloc-year, stage and revision
-# token: a new token after every write means an entry is never stale (the timeout bounds
-# edits made outside the services, such as a unit renamed in admin). A plain dict, not
-# the cache framework, because unpickling it on every page view would cost more than the
-# page's own work.
-_GRID_SHARED: dict[str, dict] = {}
-_GRID_SHARED_MAX = 256
-
-
-def grid_cache_clear() -> None:
-    from .views import _GRID_BODIES, _GRID_FRAMES
-
-    _GRID_SHARED.clear()
-    _GRID_TABLES.clear()
-    _GRID_ROWS.clear()
-    _GRID_BODIES.clear()
-    _GRID_FRAMES.clear()
-
-
-def grid_data(*, user: Any, bloc_year: BlocYear, stage: str) -> dict:
-    """Everything the grid page needs. The shared part is cached under the bloc-year's
-    revision token (a new token after every write, see services.scoring_revision_bump), so
-    a warm grid costs no query beyond the bloc-year (with its scoring state) and the user's
-    scopes; then each user gets only the rows they may see, with their edit rights."""
-    if not perms.can_view_grid(user, bloc_year, stage):
-        raise PermissionDenied(_("Bạn không có quyền mở bảng nhập điểm bước này."))
-    try:
-        state = bloc_year.scoring
-    except ObjectDoesNotExist:
-        state = None
-    revision = state.revision if state is not None else ""
-    locked = bool(state is not None and state.locked_at)
-    key = f"{bloc_year.pk}:{stage}:{revision}"
-    shared = _GRID_SHARED.get(key) if revision else None
-    if shared is None or shared["expires"] < time.monotonic():
-        shared = _grid_shared(bloc_year=bloc_year, stage=stage)
-        shared["expires"] = time.monotonic() + settings.SCORING_GRID_CACHE_SECONDS
-        if revision:
-            if len(_GRID_SHARED) >= _GRID_SHARED_MAX:
-                _GRID_SHARED.clear()
-            _GRID_SHARED[key] = shared
-    if shared["table"] is None:
-        return {"table": None, "grid_key": "", "locked": locked, "any_editable": False}
-    visible = set(perms.visible_unit_ids_in_grid(user, bloc_year, [r[0] for r in shared["rows"]]))
-    rows = []
-    signature = []
-    any_editable = False
-    # Values are entered only in the year's scoring step (blocs.cycle).
-    editor = perms.stage_editor(
-        user, bloc_year, stage, locked or bloc_year.status != BlocYear.Status.SCORING
-    )
-    for unit_id, submitted, row_json in shared["rows"]:
-        if unit_id in visible:
-            editable = editor(unit_id, submitted)
-            any_editable = any_editable or editable
-            rows.append((editable, row_json))
-            signature.append(f"{unit_id}{'e' if editable else ''}")
-
-    def grid_json() -> str:
-        # Built only when the page fragment is not cached. Safe: every piece was escaped
-        # for a <script type="application/json"> by _json().
-        body = ",".join(
-            '{"editable":' + ("true" if editable else "false") + "," + row_json[1:]
-            for editable, row_json in rows
-        )
-        locked_json = "true" if locked else "false"
-        return mark_safe(  # noqa: S308
-            '{"locked":' + locked_json + "," + shared["head"][1:-1] + ',"rows":[' + body + "]}"
-        )
-
-    return {
-        "table": shared["table"],
-        "locked": locked,
-        "grid_json": grid_json,
-        "any_editable": any_editable,
-        # What the page fragment depends on besides the bloc-year and the language.
-        # The shared entry's expiry is part of it: a rebuilt entry gives a new key.
-        "grid_key": (
-            f"{revision}:{shared['expires']}:{stage}:{int(locked)}:{','.join(signature)}"
-            if revision
-            else ""
-        ),
-    }
 
 
 # --- the state of each stage: one story for every page -------------------------------------
@@ -710,13 +357,18 @@ def scoreboard(*, bloc_year: BlocYear) -> dict:
     ).values_list("sheet__unit_id", "criterion_id", "stage", "value"):
         values.setdefault((unit_id, stage), {})[criterion_id] = value
     max_total = table_max(criteria)
+    # Tuples for the 3 x members totals (a model's pk is a property: slow in this loop).
+    light = [
+        GridCriterion(c.pk, c.code, c.name, c.kind, c.max_points, c.group_code, c.group_name)
+        for c in criteria
+    ]
     rows: dict[int, BoardRow] = {}
     entries = []
     for m in members:
         row = BoardRow(unit=m.unit, sheet=sheets.get(m.unit_id))
         for stage in STAGES:
             row.totals[stage] = sheet_totals(
-                criteria=criteria,
+                criteria=light,
                 values=values.get((m.unit_id, stage), {}),
                 bonus_cap=table.bonus_cap,
                 penalty_cap=table.penalty_cap,
@@ -734,7 +386,7 @@ def scoreboard(*, bloc_year: BlocYear) -> dict:
                 name=m.unit.name,
                 totals=row.totals[Stage.VERIFIED],
                 group_totals=group_totals(
-                    criteria=criteria, values=values.get((m.unit_id, Stage.VERIFIED), {})
+                    criteria=light, values=values.get((m.unit_id, Stage.VERIFIED), {})
                 ),
             )
         )
@@ -834,6 +486,13 @@ def sheet_detail(*, user: Any, sheet: ScoreSheet) -> dict:
     # One stage is edited on this page (the first the user may edit), so that each
     # criterion has one input and the page saves to one stage.
     edit_stage = next((stage for stage in STAGES if editable[stage]), None)
+    # Each row's stages in order, as the page shows them (no lookups in the template).
+    labels = [(stage, Stage(stage).label, stage == edit_stage) for stage in STAGES]
+    for row in rows:
+        row["cells"] = [
+            {"code": code, "label": label, "v": row["stages"][code], "editable": edit}
+            for code, label, edit in labels
+        ]
     return {
         "table": table,
         "criteria": criteria,

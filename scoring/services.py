@@ -565,11 +565,10 @@ def scores_save(
     if history:
         for h in history:
             h.score_value_id = h.score_value.pk
+        # No revision bump: nothing caches the grid (scoring/grid.py), and updating the
+        # bloc-year's one ScoringYear row in every save made concurrent saves of different
+        # sheets wait for each other's commit on that row's lock.
         ScoreChange.objects.bulk_create(history)
-        if state is not None:
-            ScoringYear.objects.filter(pk=state.pk).update(revision=uuid.uuid4().hex)
-        else:
-            scoring_revision_bump(bloc_year_ids=[bloc_year.pk])
         audit_event_record(
             actor=actor,
             action="scores_save",

@@ -10,10 +10,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,24 +19,15 @@ from core.permissions import access_rule
 from . import permissions as perms
 from . import selectors, services, xlsx
 from .forms import EvidenceForm, ReasonForm, TableImportForm
+from .grid import grid_bloc_year_get, grid_data
 from .models import Stage
 
 MAX_CELLS = 5000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-_GRID_MESSAGES: dict[str, dict] = {}
-
-
 def grid_messages() -> dict:
-    """The grid's JavaScript texts, translated on the server (built once per language)."""
-    language = get_language() or ""
-    if language not in _GRID_MESSAGES:
-        _GRID_MESSAGES[language] = _grid_messages()
-    return _GRID_MESSAGES[language]
-
-
-def _grid_messages() -> dict:
+    """The grid's JavaScript texts, translated on the server."""
     return {
         "negative": _("Điểm không được âm."),
         "decimals": _("Điểm chỉ được có tối đa 2 chữ số thập phân."),
@@ -218,107 +206,20 @@ def table_example(request: HttpRequest, bloc_year_id: int) -> HttpResponse:
 @require_GET
 def grid(request: HttpRequest, bloc_year_id: int, stage: str) -> HttpResponse:
     stage = selectors.stage_or_404(stage)
-    bloc_year = selectors.grid_bloc_year_get(
-        user=request.user, bloc_year_id=bloc_year_id, stage=stage
+    bloc_year = grid_bloc_year_get(user=request.user, bloc_year_id=bloc_year_id, stage=stage)
+    return render(
+        request,
+        "scoring/grid.html",
+        {
+            "bloc_year": bloc_year,
+            "stage": stage,
+            "stage_label": Stage(stage).label,
+            "stages": [(s, Stage(s).label) for s in selectors.STAGES],
+            "can_verify": perms.can_verify(request.user, bloc_year),
+            "grid_messages": grid_messages(),
+            **grid_data(user=request.user, bloc_year=bloc_year, stage=stage),
+        },
     )
-    data = selectors.grid_data(user=request.user, bloc_year=bloc_year, stage=stage)
-    context = {
-        "bloc_year": bloc_year,
-        "stage": stage,
-        "stage_label": Stage(stage).label,
-        "can_verify": perms.can_verify(request.user, bloc_year),
-        **data,
-    }
-    # The page body depends only on the values in this key (grid_key carries the data's
-    # revision and the user's visible rows and rights); it is rendered once per key.
-    key = (
-        get_language(),
-        bloc_year.pk,
-        bloc_year.bloc.name,
-        bloc_year.year,
-        context["can_verify"],
-        data["grid_key"],
-    )
-    body = _GRID_BODIES.get(key) if data["grid_key"] else None
-    if body is None:
-        body = _grid_body(context)
-        if data["grid_key"]:
-            if len(_GRID_BODIES) >= 256:
-                _GRID_BODIES.clear()
-            _GRID_BODIES[key] = body
-    return render(request, "scoring/grid.html", {**context, "grid_body": body})
-
-
-_GRID_BODIES: dict[tuple, str] = {}
-
-# The page body around the grid's JSON, which is all that a save changes: rendered once per
-# key below with a slot where the JSON goes, so that the first load after a save only
-# fills the slot. The key holds every value the template reads other than grid_json.
-_GRID_FRAMES: dict[tuple, tuple[str, ...]] = {}
-_GRID_JSON_SLOT = "\x00grid-json\x00"  # nothing in it is escaped by the template
-
-
-class _GridJsonSlot:
-    """Stands for grid_json while a frame is rendered: the template prints the slot (it
-    does not call it); calling it still gives the JSON, as grid_json does."""
-
-    do_not_call_in_templates = True
-
-    def __init__(self, grid_json) -> None:
-        self.grid_json = grid_json
-
-    def __call__(self) -> str:
-        return self.grid_json()
-
-    def __str__(self) -> str:
-        return _GRID_JSON_SLOT
-
-
-def _grid_body(context: dict) -> str:
-    table = context["table"]
-    key = (
-        get_language(),
-        context["bloc_year"].pk,
-        context["bloc_year"].bloc_id,
-        context["bloc_year"].bloc.name,
-        context["bloc_year"].year,
-        context["stage"],
-        context["can_verify"],
-        context["locked"],
-        context["any_editable"],
-        None
-        if table is None
-        else (table["pk"], table["name"], table["bonus_cap"], table["penalty_cap"]),
-    )
-    parts = _GRID_FRAMES.get(key)
-    if parts is None:
-        html = render_to_string(
-            "scoring/_grid_body.html",
-            {
-                **context,
-                "grid_json": _GridJsonSlot(context.get("grid_json")),
-                "stages": [(s, Stage(s).label) for s in selectors.STAGES],
-                "grid_messages": grid_messages(),
-            },
-        )
-        parts = tuple(html.split(_GRID_JSON_SLOT))
-        if len(parts) > 2:  # the slot's text came from elsewhere too: never cache that
-            return render_to_string(
-                "scoring/_grid_body.html",
-                {
-                    **context,
-                    "grid_json": context["grid_json"]() if table is not None else "",
-                    "stages": [(s, Stage(s).label) for s in selectors.STAGES],
-                    "grid_messages": grid_messages(),
-                },
-            )
-        if len(_GRID_FRAMES) >= 256:
-            _GRID_FRAMES.clear()
-        _GRID_FRAMES[key] = parts
-    # Safe: the parts are the template's own output, the JSON is escaped by grid_json().
-    if len(parts) == 1:  # no table: no grid
-        return mark_safe(parts[0])  # noqa: S308
-    return mark_safe(parts[0] + context["grid_json"]() + parts[1])  # noqa: S308
 
 
 def _json_error(message: str, status: int, **extra) -> JsonResponse:

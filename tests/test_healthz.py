@@ -215,3 +215,73 @@ def test_healthz_no_worker_is_503(client, not_eager, broker_url):
     assert body["database"]["ok"] is True
     assert body["broker"] == {"ok": True, "required": True}
     assert body["workers"] == {"ok": False, "required": True, "count": 0}
+
+
+# --- /livez/ and /readyz/ (the compose healthchecks) ------------------------------------------
+
+LIVEZ = reverse("core:livez")
+READYZ = reverse("core:readyz")
+
+
+@pytest.mark.parametrize("extra", [{}, OUTSIDE], ids=["local", "outside"])
+def test_livez_answers_without_any_io(client, not_eager, no_broker_contact, extra):
+    wrapper = connections["default"]
+    with mock.patch.object(wrapper, "cursor", side_effect=OperationalError("down")) as cursor:
+        response = client.get(LIVEZ, **extra)
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert not cursor.called, "/livez/ queried the database"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_livez_refuses_post(client):
+    assert client.post(LIVEZ).status_code == 405
+    assert client.post(READYZ).status_code == 405
+
+
+def test_readyz_local_eager_names_database_and_broker(client, eager):
+    response = client.get(READYZ)
+    body = response.json()
+    assert response.status_code == 200
+    assert body == {
+        "status": "ok",
+        "database": {"ok": True, "vendor": connections["default"].vendor},
+        "broker": {"ok": True, "mode": "eager", "required": False},
+    }
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_readyz_outside_gets_only_the_verdict(client, eager):
+    response = client.get(READYZ, **OUTSIDE)
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_readyz_database_down_is_503(client, eager, mailoutbox):
+    wrapper = connections["default"]
+    with mock.patch.object(wrapper, "cursor", side_effect=OperationalError("refused")):
+        local = client.get(READYZ)
+        outside = client.get(READYZ, **OUTSIDE)
+    assert local.status_code == 503
+    assert local.json()["database"] == {"ok": False, "error": "OperationalError"}
+    assert (outside.status_code, outside.json()) == (503, {"status": "error"})
+    assert mailoutbox == []
+
+
+def test_readyz_broker_unreachable_is_503(client, not_eager, broker_url):
+    broker_url(UNREACHABLE_BROKER)
+    response = client.get(READYZ)
+    body = response.json()
+    assert response.status_code == 503
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is False and body["broker"]["required"] is True
+
+
+@needs_redis
+def test_readyz_does_not_need_a_worker(client, not_eager, broker_url):
+    """No worker listens on this database: /healthz/ says 503, /readyz/ is still ready, so a
+    dead worker does not take web out of service."""
+    broker_url(_idle_redis_url())
+    assert client.get(URL).status_code == 503
+    response = client.get(READYZ)
+    assert response.status_code == 200, response.json()
+    assert response.json()["broker"] == {"ok": True, "required": True}
+    assert "workers" not in response.json()

@@ -66,6 +66,8 @@ EXPECTED = {
     "set_language": ("post", lambda w, o: {}, dict.fromkeys(ROLES, REDIRECT)),
     "core:dashboard": ("get", lambda w, o: {}, ALL_LOGGED_IN),
     "core:healthz": ("get", lambda w, o: {}, dict.fromkeys(ROLES, OK)),
+    "core:livez": ("get", lambda w, o: {}, dict.fromkeys(ROLES, OK)),
+    "core:readyz": ("get", lambda w, o: {}, dict.fromkeys(ROLES, OK)),
     "favicon": ("get", lambda w, o: {}, dict.fromkeys(ROLES, REDIRECT)),
     "blocs:province_detail": (
         "get",

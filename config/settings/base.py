@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 
@@ -83,6 +84,12 @@ TEMPLATES = [
 # The embedded default is a SQLite file; production sets DATABASE_URL to PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A process keeps its database connection for DJANGO_CONN_MAX_AGE seconds instead of
+# opening one per request (production: 60; 0 closes it after every request), and checks it
+# before the first query of a request, so that a connection the server dropped (PostgreSQL
+# restarted, backends terminated) is replaced instead of failing that request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -115,6 +122,39 @@ STATICFILES_DIRS = [
 # Rendered documents are private: served only through permission-checked views.
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Where media files (rendered documents, evidence) are kept: "file" (default), MEDIA_ROOT on
+# this host's disk, shared by web and worker through a volume; "s3", an S3-compatible bucket
+# through django-storages (the `s3` extra), so that web and worker nodes on several hosts
+# share them (README, "Scaling out"). Files stay private: no public URL is handed out, every
+# download goes through the permission-checked views.
+MEDIA_STORAGE = env("DJANGO_MEDIA_STORAGE", default="file")
+if MEDIA_STORAGE == "s3":
+    MEDIA_STORAGE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("DJANGO_MEDIA_S3_BUCKET"),
+            "endpoint_url": env("DJANGO_MEDIA_S3_ENDPOINT_URL", default=None),
+            "region_name": env("DJANGO_MEDIA_S3_REGION", default=None),
+            "access_key": env("DJANGO_MEDIA_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("DJANGO_MEDIA_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("DJANGO_MEDIA_S3_PREFIX", default="media"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE == "file":
+    MEDIA_STORAGE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_STORAGE must be 'file' or 's3', not {MEDIA_STORAGE!r}."
+    )
+STORAGES = {
+    "default": MEDIA_STORAGE_BACKEND,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -136,7 +176,41 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# A task taken by a worker that died without a trace (SIGKILL of the whole worker, its host
+# lost) is handed to another worker this many seconds after it was taken (acks_late: it
+# was never acknowledged). Longer than the longest task (CELERY_TASK_TIME_LIMIT), or a slow
+# job would be run twice. A worker process killed inside a running worker (prefork pool)
+# is requeued at once (CELERY_TASK_REJECT_ON_WORKER_LOST).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+}
+# One cache for every process (gunicorn workers, Celery) when Redis is configured: Django's
+# Redis backend on REDIS_CACHE_URL, by default REDIS_URL's server with database
+# REDIS_CACHE_DB (1; Celery's broker keeps its queues in REDIS_URL's own database), under
+# the key prefix "khoithidua". Without Redis, each process has its own memory cache. Used by
+# the /verify/ rate limit, whose counts must be shared by all workers (it lets a check pass
+# uncounted while the cache is unreachable). Short socket timeouts: an unreachable Redis
+# makes a cache call fail quickly instead of hanging a request.
+REDIS_CACHE_DB = env.int("REDIS_CACHE_DB", default=1)
+REDIS_CACHE_URL = env("REDIS_CACHE_URL", default="") or (
+    urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{REDIS_CACHE_DB}")) if REDIS_URL else ""
+)
+if REDIS_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": "khoithidua",
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions stay in the database by default; "django.contrib.sessions.backends.cached_db"
+# reads them through the shared cache (writes still go to the database).
+SESSION_ENGINE = env("DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+
 # Liberation Serif 2.x (Debian: fonts-liberation2), metric-compatible with Times New Roman.
 DOCUMENT_FONT_DIR = env("DOCUMENT_FONT_DIR", default="/usr/share/fonts/truetype/liberation2")
 # A job pending or running longer than this is treated as lost and may be retried.

@@ -18,9 +18,11 @@ MIDDLEWARE = [
 ]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,  # noqa: F405 - base: DJANGO_MEDIA_STORAGE
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Persistent database connections (base.py): 60 s unless DJANGO_CONN_MAX_AGE says otherwise.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -28,10 +30,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # HTTPS only (behind the TLS-terminating proxy, which sets X-Forwarded-Proto). The
-# container healthcheck calls http://127.0.0.1:8000/healthz/ from inside and must not be
-# redirected.
+# container healthchecks call http://127.0.0.1:8000/readyz/ (web) and /livez/ (through the
+# proxy) and must not be redirected; nor is /healthz/, for monitors inside the network.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^livez/$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^livez/$", r"^readyz/$"]
 # Browsers remember to use HTTPS only (default one year). Preload only takes effect when
 # the site's registrable domain is submitted to the browsers' list; set
 # DJANGO_SECURE_HSTS_PRELOAD=false to leave the token out.

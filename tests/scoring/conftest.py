@@ -96,13 +96,9 @@ FULL = {"1.1": "10", "1.2": "9,5", "2.1": "18", "2.2": "10"}
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The grid caches its shared data; start every test without them."""
+    """Start every test with an empty cache (the grid keeps none of its own)."""
     from django.core.cache import cache
 
-    from scoring.selectors import grid_cache_clear
-
     cache.clear()
-    grid_cache_clear()
     yield
     cache.clear()
-    grid_cache_clear()

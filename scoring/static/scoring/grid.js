@@ -611,21 +611,6 @@
     });
   }
 
-  /* The token sits outside the cached part of the grid page (or on the sheet page's root). */
-  function csrfToken(root) {
-    var field = document.getElementById("grid-csrf");
-    return field ? field.value : root.dataset.csrf;
-  }
-
-  /* The verified stage's copy form gets the token when it is sent. */
-  document.addEventListener("submit", function (e) {
-    var form = e.target;
-    if (form.id === "copy-cross-form" && !form.querySelector("[name=csrfmiddlewaretoken]")) {
-      var token = document.getElementById("grid-csrf");
-      if (token) form.appendChild(token.cloneNode());
-    }
-  });
-
   window.ScoreGrid = ScoreGrid;
   window.ScoreGrid.build = buildGrid;
 
@@ -641,7 +626,7 @@
     if (data && table && !table.tHead) buildGrid(table, data, msg);
     var grid = new ScoreGrid(root, {
       saveUrl: root.dataset.saveUrl,
-      csrfToken: csrfToken(root),
+      csrfToken: root.dataset.csrf,
       bonusCap: root.dataset.bonusCap,
       penaltyCap: root.dataset.penaltyCap,
       messages: msg
