@@ -255,9 +255,6 @@ SCORING_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
 )
 SCORING_IMPORT_MAX_ROWS = env.int("SCORING_IMPORT_MAX_ROWS", default=2000)
 SCORING_COMMENT_MAX_LENGTH = 2000
-# The grid's shared data are cached under a revision token that changes with every write;
-# the timeout only bounds edits made outside the services (e.g. a unit renamed in admin).
-SCORING_GRID_CACHE_SECONDS = 600
 
 # --- uploads settings ---
 # core.uploads.UploadLimitMiddleware answers 413 before reading a request body whose

@@ -47,3 +47,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # users see only a reference (templates/500.html).
 ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
 SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)  # noqa: F405
+
+# Sessions read through the shared cache (Redis), written to the database: the load test's
+# profile put a database read of the session on every request.
+SESSION_ENGINE = env(  # noqa: F405
+    "DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db"
+)
