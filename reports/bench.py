@@ -27,6 +27,28 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class DatabaseTimer:
+    """Wall time spent in SQL (sending, the server's work, the answer) within the block."""
+
+    def __enter__(self):
+        self.seconds, self.queries = 0.0, 0
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.queries += 1
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+        return False
+
+
 def render_job(kind: str, bloc_year, params: dict) -> tuple[float, object]:
     """One fresh job through the pipeline (request + render in the same process)."""
     from django.db import transaction
@@ -64,11 +86,13 @@ def demo_report(out) -> tuple[object, str, dict]:
 
 def measure_report(out, runs: int) -> object:
     bloc_year, kind, params = demo_report(out)
-    timings, cpu = [], []
+    timings, cpu, db = [], [], []
     for _ in range(runs + 1):
         start_cpu = time.process_time()
-        seconds, job = render_job(kind, bloc_year, params)
+        with DatabaseTimer() as timer:
+            seconds, job = render_job(kind, bloc_year, params)
         cpu.append(time.process_time() - start_cpu)
+        db.append((timer.seconds, timer.queries))
         if job.status != "done":
             raise RuntimeError(job.error)
         timings.append(seconds)
@@ -76,8 +100,9 @@ def measure_report(out, runs: int) -> object:
     out(
         f"{kind} PDF of {bloc_year.bloc.name} {bloc_year.year}: first {timings[0]:.2f} s; "
         f"median of {runs} {statistics.median(warm):.2f} s (min {min(warm):.2f}, "
-        f"max {max(warm):.2f}; CPU time median {statistics.median(cpu[1:]):.2f} s) "
-        "— target < 2 s"
+        f"max {max(warm):.2f}; CPU time median {statistics.median(cpu[1:]):.2f} s; "
+        f"waiting on PostgreSQL median {statistics.median(d[0] for d in db[1:]):.2f} s for "
+        f"{db[-1][1]} queries) — target < 2 s"
     )
     return bloc_year
 
@@ -88,7 +113,8 @@ def measure_dossier(out, bloc_year) -> None:
 
     DossierPart.objects.filter(dossier__bloc_year=bloc_year).delete()  # nothing to reuse
     start_cpu = time.process_time()
-    cold, job = render_job(DOSSIER, bloc_year, {})
+    with DatabaseTimer() as cold_db:
+        cold, job = render_job(DOSSIER, bloc_year, {})
     cold_cpu = time.process_time() - start_cpu
     if job.status != "done":
         raise RuntimeError(job.error)
@@ -102,7 +128,8 @@ def measure_dossier(out, bloc_year) -> None:
     reused = DossierPart.objects.filter(dossier=job2, reused=True).count()
     out(
         f"dossier of {bloc_year.bloc.name} {bloc_year.year}: {parts} parts, {pages + 1} pages; "
-        f"cold (every part rendered) {cold:.2f} s (CPU {cold_cpu:.2f} s); warm ({reused} parts "
+        f"cold (every part rendered) {cold:.2f} s (CPU {cold_cpu:.2f} s, "
+        f"SQL {cold_db.seconds:.2f} s for {cold_db.queries} queries); warm ({reused} parts "
         f"reused) {warm:.2f} s (CPU {warm_cpu:.2f} s) — target < 5 s"
     )
 
@@ -264,6 +291,20 @@ def measure_batch(out, *, province, admin, concurrency: int, redis_url: str, med
     out(
         f"province batch of {batch.total} blocs (year-end reports + ZIP) on "
         f"{concurrency} worker process{'es' if concurrency > 1 else ''}: {seconds:.1f} s "
-        f"({seconds / batch.total:.2f} s per bloc; the workers' CPU time {cpu:.1f} s)"
+        f"({seconds / batch.total:.2f} s per bloc; the workers' CPU time {cpu:.1f} s; "
+        f"at most {_overlap(batch)} blocs rendering at once)"
     )
     return seconds
+
+
+def _overlap(batch) -> int:
+    """The most items whose [started, finished] intervals overlap: the parallelism reached."""
+    events = []
+    for started, finished in batch.items.values_list("started_at", "finished_at"):
+        if started and finished:
+            events += [(started, 1), (finished, -1)]
+    running = most = 0
+    for _, step in sorted(events, key=lambda e: (e[0], e[1])):
+        running += step
+        most = max(most, running)
+    return most

@@ -188,6 +188,7 @@ def test_pages_button_progress_download_and_retry(by, client, django_capture_on_
     assert log_in(client, username=by.secretariat.username, password=PASSWORD)
     page = client.get(reverse("blocs:bloc_year_detail", args=[by.bloc_year.pk]))
     assert page.status_code == 200
+    assert 'id="dossier-request-button"' in page.content.decode()  # "Tạo hồ sơ cuối năm"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:dossier_request", args=[by.bloc_year.pk]))
     job = DocumentJob.objects.get(kind=DOSSIER)
@@ -224,6 +225,8 @@ def test_permissions_and_bad_input(world, by, client):
     # A member's leader reads the bloc but makes no dossier.
     leader = by.leaders[by.units[2].pk]
     assert log_in(client, username=leader.username, password=PASSWORD)
+    page = client.get(reverse("blocs:bloc_year_detail", args=[by.bloc_year.pk])).content.decode()
+    assert "dossier-request-button" not in page
     assert client.post(url).status_code == 403
     assert client.get(url).status_code == 405
     assert not DocumentJob.objects.filter(kind=DOSSIER).exists()

@@ -25,8 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--blocs", type=int, default=40)
         parser.add_argument("--redis-url", default=settings.REDIS_URL or "")
         parser.add_argument("--skip-batch", action="store_true")
+        parser.add_argument("--only-batch", action="store_true", help="no demo, no report")
 
-    def handle(self, *args, runs: int, blocs: int, redis_url: str, skip_batch: bool, **o) -> None:
+    def handle(
+        self, *args, runs: int, blocs: int, redis_url: str, skip_batch: bool, only_batch: bool, **o
+    ) -> None:
         from reports import bench
 
         out = self.stdout.write
@@ -40,12 +43,13 @@ class Command(BaseCommand):
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-                settings.DEBUG = True  # the demo loads only in development
-                call_command("load_demo", verbosity=0)
-                settings.DEBUG = False
                 out("Máy đo dùng chung với các phiên làm việc khác: số liệu dao động.")
-                bloc_year = bench.measure_report(out, runs)
-                bench.measure_dossier(out, bloc_year)
+                if not only_batch:
+                    settings.DEBUG = True  # the demo loads only in development
+                    call_command("load_demo", verbosity=0)
+                    settings.DEBUG = False
+                    bloc_year = bench.measure_report(out, runs)
+                    bench.measure_dossier(out, bloc_year)
                 if skip_batch:
                     return
                 if connection.vendor != "postgresql" or not redis_url:
