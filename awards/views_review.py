@@ -423,7 +423,7 @@ def review_province(request: HttpRequest, province_id: int) -> HttpResponse:
                     "code": code,
                     "label": label,
                     "badge": STATUS_BADGES[code],
-                    "cells": [status_by_award[a.pk].get(code, 0) for a in shown],
+                    "cells": [(a, status_by_award[a.pk].get(code, 0)) for a in shown],
                     "total": sum(status_by_award[a.pk].get(code, 0) for a in shown),
                 }
                 for code, label in STATUSES

@@ -16,7 +16,7 @@
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.animation = false;
-  var integerTicks = { beginAtZero: true, ticks: { precision: 0 } };
+  var integerTicks = { beginAtZero: true, grace: "5%", ticks: { precision: 0 } };
   var narrow = window.matchMedia("(max-width: 575.98px)").matches;
 
   function wrap(label) {
