@@ -306,3 +306,23 @@ def test_new_version_supersedes_the_approved_one(world, approved, sec):
         services.report_approve(report=approved, actor=sec)
     with pytest.raises(ValidationError, match="chưa được thông qua"):
         services.report_new_version(report=new, actor=sec)
+
+
+def test_the_year_closes_once_the_report_is_signed(world, approved):
+    from blocs.models import BlocYear
+
+    bloc_services.bloc_year_create(
+        bloc=world.bloc,
+        year=2021,
+        members=[world.head, world.deputy],
+        head=world.deputy,
+        deputy=world.head,
+    )
+    BlocYear.objects.filter(pk=world.bloc_year.pk).update(status=BlocYear.Status.REVIEWED)
+    by = BlocYear.objects.select_related("bloc").get(pk=world.bloc_year.pk)
+    with pytest.raises(ValidationError, match="báo cáo tổng kết năm chưa được duyệt và ký"):
+        cycle.bloc_year_close(bloc_year=by, actor=world.users["board_here"])
+    _sign(world, approved)
+    by = BlocYear.objects.select_related("bloc").get(pk=world.bloc_year.pk)
+    closed = cycle.bloc_year_close(bloc_year=by, actor=world.users["secretariat_here"])
+    assert closed.status == BlocYear.Status.CLOSED
