@@ -257,3 +257,20 @@ def test_demo_reports(demo, django_capture_on_commit_callbacks):
     assert {n for _r, n, _t in names[2:]} == {"Sở Xây dựng", "Sở Tài nguyên và Môi trường"}
     assert [(r, t) for r, _n, t in names[2:]] == [(3, True), (3, True)]
     assert ranking["rows"][0]["total"] == "98,50"
+
+
+def test_report_pages_query_caps(world, approved, django_assert_max_num_queries):  # noqa: F811
+    """A draft's facts are composed on the page (members, pledge, meetings, scoreboard,
+    ballots, proposals, next year): a fixed number of queries; an approved one reads its
+    frozen facts."""
+    client = client_for(world.users["secretariat_here"])
+    from reports import services
+
+    draft_mid = services.report_create(bloc_year=world.bloc_year, kind="mid_year", actor=None)
+    with django_assert_max_num_queries(45):
+        assert client.get(reverse("reports:detail", args=[draft_mid.pk])).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("reports:detail", args=[approved.pk])).status_code == 200
+    with django_assert_max_num_queries(60):
+        page = client.get(reverse("blocs:bloc_year_detail", args=[world.bloc_year.pk]))
+    assert 'id="report-links"' in page.content.decode()
