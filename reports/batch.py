@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,10 +165,16 @@ def batch_retry_failed(*, batch: ProvinceBatch, actor: Any) -> ProvinceBatch:
             _("Chỉ Ban Thi đua - Khen thưởng của tỉnh tạo được báo cáo toàn tỉnh.")
         )
     batch = ProvinceBatch.objects.select_for_update().get(pk=batch.pk)
+    # Failed items, and items left running by a worker that died (no message will come).
     failed = list(
-        ProvinceBatchItem.objects.filter(batch=batch, status=ProvinceBatchItem.Status.FAILED)
+        ProvinceBatchItem.objects.select_for_update().filter(
+            Q(status=ProvinceBatchItem.Status.FAILED)
+            | Q(status=ProvinceBatchItem.Status.RUNNING, started_at__lt=_stale_before()),
+            batch=batch,
+        )
     )
-    if batch.is_active or not failed:
+    stuck = any(i.status == ProvinceBatchItem.Status.RUNNING for i in failed)
+    if not failed or (batch.is_active and not stuck):
         raise ValidationError(_("Không có khối nào bị lỗi để tạo lại."))
     ProvinceBatchItem.objects.filter(pk__in=[i.pk for i in failed]).update(
         status=ProvinceBatchItem.Status.PENDING, error=""
@@ -182,6 +189,17 @@ def batch_retry_failed(*, batch: ProvinceBatch, actor: Any) -> ProvinceBatch:
     )
     _send([i.pk for i in failed])
     return batch
+
+
+def _stale_before() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=STALE_SECONDS)
+
+
+def batch_stuck_items(*, batch: ProvinceBatch) -> int:
+    """Items running longer than any render may take: their worker died."""
+    return ProvinceBatchItem.objects.filter(
+        batch=batch, status=ProvinceBatchItem.Status.RUNNING, started_at__lt=_stale_before()
+    ).count()
 
 
 def _claim(item_id: int) -> ProvinceBatchItem | None:

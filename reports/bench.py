@@ -198,8 +198,15 @@ def _database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def worker_start(*, queue: str, concurrency: int, redis_url: str, media_root: str, log: Path):
-    """A real Celery worker: one parent and `concurrency` prefork child processes."""
+def worker_start(
+    *, queue: str, name: str, concurrency: int, redis_url: str, media_root: str, log: Path,
+    own_session: bool = False,
+):  # fmt: skip
+    """A real Celery worker: one parent and `concurrency` prefork child processes.
+    `own_session`: in a session of its own; with the kernel's autogroup scheduling (on here:
+    /proc/sys/kernel/sched_autogroup_enabled) every session gets one fair share of the CPU
+    on a busy machine, however many processes it runs, as separate worker containers
+    would."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -214,11 +221,16 @@ def worker_start(*, queue: str, concurrency: int, redis_url: str, media_root: st
     command = [
         str(celery), "-A", "config", "worker", "--pool=prefork",
         f"--concurrency={concurrency}", "--loglevel=warning", "-Q", queue,
-        "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle",
+        "-n", f"{name}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle",
     ]  # fmt: skip
     handle = log.open("wb")
     process = subprocess.Popen(  # noqa: S603 (our own celery, fixed arguments)
-        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=own_session,
     )
     return process, handle
 
@@ -233,22 +245,28 @@ def worker_stop(process) -> None:
             process.wait(timeout=10)
 
 
-def _wait_ready(queue: str, process, timeout: float = 90) -> None:
+def _wait_ready(names: list[str], processes, timeout: float = 120) -> None:
     from config.celery import app
 
+    host = os.uname().nodename
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the worker exited during start-up")
-        replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1.0)
-        if replies:
+        if any(p.poll() is not None for p in processes):
+            raise RuntimeError("a worker exited during start-up")
+        replies = app.control.ping(destination=[f"{n}@{host}" for n in names], timeout=1.0)
+        if len(replies) >= len(names):
             return
         time.sleep(0.5)
-    raise RuntimeError("the worker was not ready in time")
+    raise RuntimeError("the workers were not ready in time")
 
 
-def measure_batch(out, *, province, admin, concurrency: int, redis_url: str, media_root: str,
-                  log_dir: Path) -> float:  # fmt: skip
+def measure_batch(
+    out, *, province, admin, processes: int, redis_url: str, media_root: str, log_dir: Path,
+    own_session: bool = False,
+) -> float:  # fmt: skip
+    """The batch of `province` on `processes` worker processes: one worker with that many
+    prefork children, or (`own_session`) that many workers of one child, each in its own
+    session."""
     from django.conf import settings
 
     from config.celery import app
@@ -260,26 +278,33 @@ def measure_batch(out, *, province, admin, concurrency: int, redis_url: str, med
     queue = f"bench-docs-{uuid.uuid4().hex[:8]}"
     settings.DOCUMENTS_QUEUE = queue
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    process, handle = worker_start(
-        queue=queue, concurrency=concurrency, redis_url=redis_url, media_root=media_root,
-        log=log_dir / f"worker-{concurrency}.log",
-    )  # fmt: skip
+    layout = (
+        [(f"{queue}-{i}", 1) for i in range(processes)] if own_session else [(queue, processes)]
+    )
+    workers = [
+        worker_start(
+            queue=queue, name=name, concurrency=concurrency, redis_url=redis_url,
+            media_root=media_root, log=log_dir / f"{name}.log", own_session=own_session,
+        )
+        for name, concurrency in layout
+    ]  # fmt: skip
     try:
-        _wait_ready(queue, process)
+        _wait_ready([name for name, _ in layout], [p for p, _ in workers])
         start = time.perf_counter()
         batch = batches.batch_start(province=province, year=2020, kind="report", actor=admin)
         while True:
             batch.refresh_from_db()
             if not batch.is_active:
                 break
-            if process.poll() is not None:
-                raise RuntimeError("the worker died")
+            if any(p.poll() is not None for p, _ in workers):
+                raise RuntimeError("a worker died")
             time.sleep(0.2)
         seconds = time.perf_counter() - start
     finally:
-        worker_stop(process)
-        handle.close()
-    # CPU of the worker's processes, reaped at its stop (start-up included: an upper bound).
+        for process, handle in workers:
+            worker_stop(process)
+            handle.close()
+    # CPU of the workers' processes, reaped at their stop (start-up included: an upper bound).
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     try:
@@ -288,11 +313,15 @@ def measure_batch(out, *, province, admin, concurrency: int, redis_url: str, med
         out(f"(could not remove the queue {queue}: {exc})")
     if batch.status != ProvinceBatch.Status.DONE:
         raise RuntimeError(f"batch {batch.pk} {batch.status}: {batch.error}")
+    how = (
+        f"{processes} worker{'s' if processes > 1 else ''} in own sessions"
+        if own_session
+        else f"1 worker, {processes} process{'es' if processes > 1 else ''}"
+    )
     out(
-        f"province batch of {batch.total} blocs (year-end reports + ZIP) on "
-        f"{concurrency} worker process{'es' if concurrency > 1 else ''}: {seconds:.1f} s "
-        f"({seconds / batch.total:.2f} s per bloc; the workers' CPU time {cpu:.1f} s; "
-        f"at most {_overlap(batch)} blocs rendering at once)"
+        f"province batch of {batch.total} blocs (year-end reports + ZIP), {how}: "
+        f"{seconds:.1f} s ({seconds / batch.total:.2f} s per bloc; the workers' CPU time "
+        f"{cpu:.1f} s; at most {_overlap(batch)} blocs rendering at once)"
     )
     return seconds
 

@@ -131,7 +131,8 @@ def batch_new(request: HttpRequest, province_id: int) -> HttpResponse:
 
 def _batch_context(batch) -> dict:
     items = batches.batch_items(batch=batch)
-    return {"batch": batch, "province": batch.province, "items": items}
+    stuck = batches.batch_stuck_items(batch=batch) if batch.is_active else 0
+    return {"batch": batch, "province": batch.province, "items": items, "stuck": stuck}
 
 
 @access_rule("object")

@@ -254,3 +254,39 @@ def test_batch_page_queries_do_not_grow_with_blocs(world, client, django_assert_
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(url)
     assert page.content.decode().count("batch-item-error") == 14
+
+
+def test_item_left_running_by_a_dead_worker_is_retried(
+    world, client, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    batch = start(world, django_capture_on_commit_callbacks, kind="report")
+    item = ProvinceBatchItem.objects.filter(batch=batch).first()
+    # A worker took the item and died: still "running", the batch waiting for it.
+    ProvinceBatchItem.objects.filter(pk=item.pk).update(
+        status="running", error="", started_at=timezone.now()
+    )
+    ProvinceBatch.objects.filter(pk=batch.pk).update(status="running", failed=1)
+    # A second delivery while it is (still) running elsewhere does nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_item_task.delay(item.pk)
+    item.refresh_from_db()
+    assert item.status == "running" and item.attempts == 1
+    board = world.users["board_here"]
+    assert log_in(client, username=board.username, password=PASSWORD)
+    page = client.get(reverse("reports:batch_detail", args=[batch.pk])).content.decode()
+    assert "batch-stuck" not in page
+    ProvinceBatchItem.objects.filter(pk=item.pk).update(
+        started_at=timezone.now() - dt.timedelta(seconds=batches.STALE_SECONDS + 1)
+    )
+    page = client.get(reverse("reports:batch_detail", args=[batch.pk])).content.decode()
+    assert "batch-stuck" in page and "batch-retry-button" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("reports:batch_retry", args=[batch.pk])).status_code == 302
+    item.refresh_from_db()
+    batch.refresh_from_db()
+    assert item.status == ITEM_FAILED and item.attempts == 2  # ran again (no report: fails)
+    assert batch.status == ProvinceBatch.Status.FAILED and batch.failed == 2

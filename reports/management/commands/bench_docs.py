@@ -26,9 +26,22 @@ class Command(BaseCommand):
         parser.add_argument("--redis-url", default=settings.REDIS_URL or "")
         parser.add_argument("--skip-batch", action="store_true")
         parser.add_argument("--only-batch", action="store_true", help="no demo, no report")
+        parser.add_argument(
+            "--own-sessions",
+            action="store_true",
+            help="also run the workers each in its own session (see reports/bench.py)",
+        )
 
     def handle(
-        self, *args, runs: int, blocs: int, redis_url: str, skip_batch: bool, only_batch: bool, **o
+        self,
+        *args,
+        runs: int,
+        blocs: int,
+        redis_url: str,
+        skip_batch: bool,
+        only_batch: bool,
+        own_sessions: bool,
+        **o,
     ) -> None:
         from reports import bench
 
@@ -61,19 +74,24 @@ class Command(BaseCommand):
 
                     app._pool = None
                     app.amqp._producer_pool = None
-                    times = {}
-                    for concurrency in (1, 2):
-                        times[concurrency] = bench.measure_batch(
-                            out,
-                            province=province,
-                            admin=admin,
-                            concurrency=concurrency,
-                            redis_url=redis_url,
-                            media_root=media,
-                            log_dir=Path(media),
+                    for own in (False, True) if own_sessions else (False,):
+                        times = {}
+                        for processes in (1, 2):
+                            times[processes] = bench.measure_batch(
+                                out,
+                                province=province,
+                                admin=admin,
+                                processes=processes,
+                                redis_url=redis_url,
+                                media_root=media,
+                                log_dir=Path(media),
+                                own_session=own,
+                            )
+                        out(
+                            f"ratio two worker processes / one: {times[2] / times[1]:.2f} "
+                            "— target ≤ 0.60"
                         )
                     app._pool = None
                     app.amqp._producer_pool = None
-                out(f"ratio two workers / one worker: {times[2] / times[1]:.2f} — target ≤ 0.60")
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
