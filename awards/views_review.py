@@ -435,7 +435,7 @@ def review_province(request: HttpRequest, province_id: int) -> HttpResponse:
 
 
 def _item_page(request, item, *, decide=None, council=None, status=200) -> HttpResponse:
-    decisions = list(item.decisions.order_by("decided_at", "id"))
+    decisions = list(item.decisions.select_related("decided_by").order_by("decided_at", "id"))
     board = next((d for d in decisions if d.stage == ItemDecision.Stage.BOARD), None)
     council_done = any(d.stage == ItemDecision.Stage.COUNCIL for d in decisions)
     return render(

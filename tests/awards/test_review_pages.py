@@ -429,7 +429,7 @@ def test_the_include_shows_the_forms_to_the_board_and_the_decisions_to_every_rea
     council_url = reverse("awards:review_item_council", args=[item.pk])
     assert decide_url in _include(item, can_review=True)
     assert decide_url not in _include(item, can_review=False)
-    assert decide_url not in _include(item, can_review=True, old_version=True)
+    assert decide_url not in _include(item, can_review=True, is_latest=False)
     _decide(board, item, outcome="accepted")
     html = _include(item, can_review=True)
     assert decide_url not in html and council_url in html
