@@ -386,6 +386,9 @@ def test_submit_seals_then_replay_and_edits_are_refused(drafted, client):
     assert version.sha256 in page
     assert "Bản đã gửi (niêm phong)" in page
     assert "request-proposal-pdf" in page
+    # The TTr request form names this version as its subject.
+    assert reverse("documents:request", args=[drafted.bloc_year.pk, "award_proposal"]) in page
+    assert f'name="subject" value="{version.pk}"' in page
     frozen = version.items.first().snapshot["eligibility"]["summary"]
     assert frozen in page
     events = ProposalEvent.objects.count()
