@@ -261,6 +261,12 @@ ACCOUNTS: list[tuple[str, str, str, tuple | None]] = [
         ("bloc_year", ("dak-lak", DL_BLOC, 2021)),
     ),
     (
+        "thuky.daklak",
+        "Thư ký Khối Thi đua số 5 (Đắk Lắk)",
+        RoleAssignment.Role.SECRETARIAT,
+        ("bloc_year", ("dak-lak", DL_BLOC, 2020)),
+    ),
+    (
         "thuky.bacninh",
         "Thư ký khối kinh tế, kỹ thuật (Bắc Ninh)",
         RoleAssignment.Role.SECRETARIAT,
