@@ -280,6 +280,19 @@ ACCOUNTS: list[tuple[str, str, str, tuple | None]] = [
         ),
     ),
     (
+        "thuky.bacninh",
+        "Thư ký khối kinh tế, kỹ thuật (Bắc Ninh)",
+        RoleAssignment.Role.SECRETARIAT,
+        (
+            "bloc_year",
+            (
+                "bac-ninh",
+                "Khối thi đua các sở, ban, ngành tham mưu và quản lý Nhà nước về kinh tế, kỹ thuật",
+                2019,
+            ),
+        ),
+    ),
+    (
         "thuky.backan",
         "Thư ký khối Kinh tế - Kỹ thuật (Bắc Kạn)",
         RoleAssignment.Role.SECRETARIAT,
