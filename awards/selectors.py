@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.permissions import user_scopes
 from core.selectors import object_get_or_404
 
 from .models import AwardProposal, ItemDecision, ProposalEvent, ProposalItem, ProposalVersion
@@ -91,16 +92,66 @@ def item_status_label(status: str) -> str:
 
 
 def proposal_get_for_user(*, user: Any, proposal_id: Any) -> AwardProposal:
-    from .permissions import can_read_proposal
-
+    """The proposal, for its readers: the bloc-year's secretariat, the province's board,
+    administrators, and those who may read one of its units' items (the leaders of those
+    units, awards.permissions.can_read_item); 404/403 otherwise."""
     proposal = object_get_or_404(
         AwardProposal.objects.select_related("bloc_year__bloc__province", "award_type"),
         _("Không tìm thấy tờ trình đề nghị khen thưởng."),
         pk=proposal_id,
     )
-    if not can_read_proposal(user, proposal.bloc_year):
+    if proposal_unit_ids_for_user(user=user, proposal=proposal) == frozenset():
         raise PermissionDenied(_("Bạn không có quyền xem tờ trình này."))
     return proposal
+
+
+def proposal_unit_ids_for_user(*, user: Any, proposal: AwardProposal) -> frozenset[int] | None:
+    """The units whose items of the proposal (any version) the user may read: None for
+    every unit (the proposal's readers), else the user's own units among its items that
+    can_read_item lets in (at most 1 query, cached on the proposal for the request)."""
+    from .permissions import can_read_item, can_read_proposal
+
+    cache = getattr(proposal, "_readable_units", {})
+    key = getattr(user, "pk", None)
+    if key in cache:
+        return cache[key]
+    if can_read_proposal(user, proposal.bloc_year):
+        out = None
+    else:
+        own = user_scopes(user).unit_ids
+        in_items = (
+            set(
+                ProposalItem.objects.filter(
+                    version__proposal=proposal, unit_id__in=own
+                ).values_list("unit_id", flat=True)
+            )
+            if own
+            else set()
+        )
+        out = frozenset(u for u in in_items if can_read_item(user, proposal.bloc_year, u))
+    cache[key] = out
+    proposal._readable_units = cache
+    return out
+
+
+def proposal_items_for_user(
+    *, user: Any, proposal: AwardProposal, version: ProposalVersion
+) -> list[ProposalItem]:
+    """The version's items the user may read (all of them for the proposal's readers, the
+    leader's own units' otherwise); uses the `items` prefetch of proposal_versions."""
+    units = proposal_unit_ids_for_user(user=user, proposal=proposal)
+    items = list(version.items.all())
+    return items if units is None else [i for i in items if i.unit_id in units]
+
+
+def proposal_history_for_user(*, user: Any, proposal: AwardProposal) -> list[ProposalEvent]:
+    """The proposal's history as the user may read it: every row for the proposal's readers;
+    for a unit's leader, the rows about the whole proposal and about their own units."""
+    units = proposal_unit_ids_for_user(user=user, proposal=proposal)
+    events = proposal_history(proposal=proposal)
+    if units is None:
+        return events
+    return [e for e in events if e.item_id is None or e.item.unit_id in units]
 
 
 def proposal_versions(*, proposal: AwardProposal) -> list[ProposalVersion]:

@@ -179,11 +179,13 @@ def _eligibility_view(data: dict | None) -> dict | None:
     }
 
 
-def _item_rows(version: ProposalVersion, live: dict | None, award_id: int) -> tuple[list, list]:
-    """(active rows, removed rows) of a version; eligibility from the snapshot once
-    submitted, else computed now (`live`)."""
+def _item_rows(
+    version: ProposalVersion, items: list, live: dict | None, award_id: int
+) -> tuple[list, list]:
+    """(active rows, removed rows) of a version's `items` (those the user may read);
+    eligibility from the snapshot once submitted, else computed now (`live`)."""
     active, removed = [], []
-    for item in version.items.all():  # prefetched, ordered by the model
+    for item in items:  # prefetched, ordered by the model
         item.version = version
         status = selectors.item_status(item)
         if version.sealed and item.snapshot:
@@ -234,7 +236,8 @@ def _proposal_page(
     live = None
     if not version.sealed:
         live = selectors.bloc_year_eligibility(bloc_year=bloc_year, award_types=[award])
-    active, removed = _item_rows(version, live, award.pk)
+    items = selectors.proposal_items_for_user(user=request.user, proposal=proposal, version=version)
+    active, removed = _item_rows(version, items, live, award.pk)
     remove_forms = remove_forms or {}
     for row in active:
         row["remove_form"] = remove_forms.get(row["item"].pk) or ItemRemoveForm(
@@ -261,9 +264,11 @@ def _proposal_page(
             "snapshot_held_on": _iso_date(
                 ((version.snapshot or {}).get("meeting") or {}).get("held_on")
             ),
-            "history": _history(proposal),
+            "history": _history(request, proposal),
             "can_draft": drafter,
             "can_review": can_review(request.user, bloc_year),
+            "own_only": selectors.proposal_unit_ids_for_user(user=request.user, proposal=proposal)
+            is not None,
             "editable": editable,
             "add_form": add_form if editable else None,
             "can_version_new": drafter
@@ -288,11 +293,12 @@ def _iso_date(value: Any):
         return None
 
 
-def _history(proposal: AwardProposal) -> list:
-    """The append-only history with its actors (2 queries) and the statuses in words."""
+def _history(request: HttpRequest, proposal: AwardProposal) -> list:
+    """The append-only history the user may read, with its actors (2 queries) and the
+    statuses in words."""
     from django.contrib.auth import get_user_model
 
-    events = selectors.proposal_history(proposal=proposal)
+    events = selectors.proposal_history_for_user(user=request.user, proposal=proposal)
     users = get_user_model().objects.in_bulk({e.actor_id for e in events if e.actor_id})
     for e in events:
         if e.actor_id:
@@ -503,6 +509,9 @@ def proposal_item_report_file(request: HttpRequest, proposal_id: int, item_id: i
         if str(item_id).isdigit()
         else None
     )
+    units = selectors.proposal_unit_ids_for_user(user=request.user, proposal=proposal)
+    if item is not None and units is not None and item.unit_id not in units:
+        raise PermissionDenied(_("Bạn chỉ xem được báo cáo thành tích của đơn vị mình."))
     if item is None or not item.report_file:
         raise Http404(_("Không tìm thấy tệp báo cáo thành tích."))
     try:

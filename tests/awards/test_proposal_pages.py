@@ -86,9 +86,11 @@ def test_list_is_read_only_for_members_and_board(drafted, client):
         assert "draft-button" not in page
     client.force_login(drafted.users["leader_member"])
     page = client.get(url).content.decode()
-    # The head's leader sees his unit's line, not a link to the proposal.
+    # The head's leader sees his unit's line and a link to the proposal his unit is in,
+    # not to the one it is not in.
     assert drafted.head.name in page
-    assert reverse("awards:proposal_detail", args=[drafted.flag.pk]) not in page
+    assert reverse("awards:proposal_detail", args=[drafted.flag.pk]) in page
+    assert reverse("awards:proposal_detail", args=[drafted.chair.pk]) not in page
     assert (
         client.post(reverse("awards:proposals_draft", args=[drafted.bloc_year.pk])).status_code
         == 403
@@ -130,7 +132,7 @@ def test_proposal_page_explains_eligibility(drafted, client):
 
 def test_proposal_is_not_for_members_or_other_boards(drafted, client):
     url = reverse("awards:proposal_detail", args=[drafted.flag.pk])
-    for role in ("leader_member", "staff_member", "board_other", "secretariat_other"):
+    for role in ("staff_member", "leader_nonmember", "board_other", "secretariat_other"):
         client.force_login(drafted.users[role])
         assert client.get(url).status_code == 403, role
     client.force_login(drafted.users["board_here"])
@@ -138,6 +140,86 @@ def test_proposal_is_not_for_members_or_other_boards(drafted, client):
     assert drafted.head.name in page
     assert 'id="item-add"' not in page and "item-remove" not in page
     assert client.get(reverse("awards:proposal_detail", args=[999999])).status_code == 404
+
+
+# --- the leaders of member units: their own unit's items only ---------------------------------
+
+
+def _leader_of(unit, username):
+    from blocs import services as bloc_services
+    from blocs.models import RoleAssignment
+
+    from ..conftest import make_user
+
+    user = make_user(username)
+    bloc_services.role_assign(user=user, role=RoleAssignment.Role.LEADER, unit=unit)
+    return user
+
+
+def test_leader_sees_own_item_not_another(drafted, client):
+    """The chair's certificate has the deputy and the member: the deputy's leader reads the
+    deputy's item (eligibility, report, the board's decision, its history) and nothing of
+    the member's; the head's leader (not in it) is refused."""
+    proposal = drafted.chair
+    _with_reports(drafted, proposal)
+    services.award_proposal_submit(version=_version(proposal), actor=_sec(drafted))
+    board = drafted.users["board_here"]
+    services.proposal_item_decide(
+        item=_item(proposal, drafted.deputy),
+        outcome="accepted",
+        reason="Hồ sơ đầy đủ, đúng tiêu chuẩn.",
+        actor=board,
+    )
+    services.proposal_item_decide(
+        item=_item(proposal, drafted.member),
+        outcome="returned",
+        reason="Bổ sung số liệu năm 2020 của đơn vị.",
+        actor=board,
+    )
+    url = reverse("awards:proposal_detail", args=[proposal.pk])
+    client.force_login(_leader_of(drafted.deputy, "lanhdao.pho"))
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'id="item-{_item(proposal, drafted.deputy).pk}"' in page
+    assert "Hồ sơ đầy đủ, đúng tiêu chuẩn." in page
+    assert "eligibility-summary" in page and "eligibility-reasons" in page
+    assert drafted.deputy.name in page
+    assert 'id="own-units-only"' in page
+    # Nothing of the member: no card, no name, no decision, no history row.
+    member_item = _item(proposal, drafted.member)
+    assert f'id="item-{member_item.pk}"' not in page
+    assert drafted.member.name not in page
+    assert "Bổ sung số liệu năm 2020 của đơn vị." not in page
+    # No forms of the secretariat or of the board.
+    assert "review-decide-form" not in page and 'id="version-new"' not in page
+    # The member's report file is not for him; the deputy's is a form (no file): 404.
+    other = reverse("awards:proposal_item_report_file", args=[proposal.pk, member_item.pk])
+    assert client.get(other).status_code == 403
+    # Not the other proposal (the flag, for the head).
+    assert client.get(reverse("awards:proposal_detail", args=[drafted.flag.pk])).status_code == 403
+    # The head's leader: the chair's certificate has no item of his unit.
+    client.force_login(drafted.users["leader_member"])
+    assert client.get(url).status_code == 403
+    page = client.get(reverse("awards:proposal_detail", args=[drafted.flag.pk])).content.decode()
+    assert drafted.head.name in page and drafted.deputy.name not in page
+
+
+def test_leader_reads_own_item_in_an_older_version(drafted, client):
+    proposal = drafted.chair
+    _with_reports(drafted, proposal)
+    services.award_proposal_submit(version=_version(proposal), actor=_sec(drafted))
+    services.proposal_item_decide(
+        item=_item(proposal, drafted.member),
+        outcome="returned",
+        reason="Bổ sung số liệu.",
+        actor=drafted.users["board_here"],
+    )
+    services.proposal_version_new(proposal=proposal, actor=_sec(drafted))
+    client.force_login(_leader_of(drafted.member, "lanhdao.thanhvien"))
+    page = client.get(reverse("awards:proposal_version", args=[proposal.pk, 1])).content.decode()
+    assert drafted.member.name in page and "Bổ sung số liệu." in page
+    assert drafted.deputy.name not in page
 
 
 # --- remove a unit --------------------------------------------------------------------------

@@ -40,12 +40,15 @@ LIST_READERS = {
     "leader_nonmember": FORBIDDEN,
     "staff_nonmember": FORBIDDEN,
 }
-# A proposal: the bloc-year's secretariat, the province's board, administrators.
+# A proposal: the bloc-year's secretariat, the province's board, administrators, and the
+# leaders of its units (their own unit's items only): leader_member leads the head, the
+# first item of the proposal below. A unit's staff (staff_member) does not read it.
 PROPOSAL_READERS = dict.fromkeys(ROLES, FORBIDDEN) | {
     "anonymous": LOGIN,
     "admin": OK,
     "board_here": OK,
     "secretariat_here": OK,
+    "leader_member": OK,
 }
 DRAFTERS_GET = dict.fromkeys(ROLES, FORBIDDEN) | {
     "anonymous": LOGIN,
@@ -105,6 +108,7 @@ def build_objects(world) -> dict:
     proposal = AwardProposal.objects.get(pk=proposals[0].pk)
     version = proposal.versions.get(number=1)
     item = version.items.order_by("order").first()
+    assert item.unit_id == world.head.pk  # leader_member reads it (PROPOSAL_READERS)
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     services.proposal_item_report_upload(
         item=item,
