@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -277,10 +277,8 @@ def item_get_for_review(*, user, item_id) -> ProposalItem:
 
 
 def proposal_url(proposal_id: int) -> str:
-    try:
-        return reverse("awards:proposal_detail", kwargs={"proposal_id": proposal_id})
-    except NoReverseMatch:
-        return f"/proposals/{proposal_id}/"
+    """The secretariat's proposal page (awards/views_proposals.py), where the board decides."""
+    return reverse("awards:proposal_detail", kwargs={"proposal_id": proposal_id})
 
 
 # --- pages ---------------------------------------------------------------------------------

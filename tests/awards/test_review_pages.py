@@ -90,7 +90,7 @@ def test_the_inbox_lists_every_blocs_proposals_with_counts_and_links(world, buil
     for key in ("flag", "chair"):
         proposal = built[key]
         assert f'id="proposal-{proposal.pk}"' in html
-        assert f'href="/proposals/{proposal.pk}/' in html or "proposal_detail" not in html
+        assert f'href="{reverse("awards:proposal_detail", args=[proposal.pk])}"' in html
     assert "Sở Tư pháp – Chờ thẩm định" in text and "Thanh tra tỉnh – Chờ thẩm định" in text
 
 
