@@ -28,3 +28,9 @@ def can_read_proposal(user: Any, bloc_year: BlocYear) -> bool:
 
 def can_read_item(user: Any, bloc_year: BlocYear, unit_id: int) -> bool:
     return can_read_proposal(user, bloc_year) or unit_id in user_scopes(user).leader_unit_ids
+
+
+def can_review_province(user: Any, province_id: int) -> bool:
+    """The province's board and administrators (the export of the province's proposals)."""
+    s = user_scopes(user)
+    return s.is_admin or province_id in s.board_province_ids

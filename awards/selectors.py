@@ -210,3 +210,40 @@ def bloc_year_eligibility(*, bloc_year: Any, award_types: Any = None) -> dict:
     return eligibility_for_bloc_year(
         bloc_year=bloc_year, award_types=award_types, selection=selection or None
     )
+
+
+def province_proposal_items(*, province: Any) -> list[ProposalItem]:
+    """Every item of the current (latest) version of each proposal of the province's blocs,
+    ordered by bloc, year, award and the proposal's order; each item has `version` (with its
+    proposal, bloc-year, bloc and award), `unit` and its `decisions` (3 queries whatever the
+    number of proposals)."""
+    latest: dict[int, ProposalVersion] = {}
+    for v in ProposalVersion.objects.filter(
+        proposal__bloc_year__bloc__province=province
+    ).select_related("proposal__bloc_year__bloc", "proposal__award_type"):
+        if v.proposal_id not in latest or v.number > latest[v.proposal_id].number:
+            latest[v.proposal_id] = v
+    if not latest:
+        return []
+    by_id = {v.pk: v for v in latest.values()}
+    items = list(
+        ProposalItem.objects.filter(version_id__in=by_id)
+        .select_related("unit")
+        .prefetch_related("decisions")
+    )
+    for item in items:
+        item.version = by_id[item.version_id]
+
+    def key(item: ProposalItem) -> tuple:
+        p = item.version.proposal
+        return (
+            p.bloc_year.bloc.name,
+            p.bloc_year.year,
+            p.award_type.order,
+            p.award_type.name,
+            p.pk,
+            item.order,
+            item.pk,
+        )
+
+    return sorted(items, key=key)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_export
 from . import views_proposals as views
 
 urlpatterns: list = [
@@ -45,5 +46,10 @@ urlpatterns: list = [
         "proposals/<int:proposal_id>/items/<int:item_id>/report/file/",
         views.proposal_item_report_file,
         name="proposal_item_report_file",
+    ),
+    path(
+        "provinces/<int:province_id>/proposals/export.xlsx",
+        views_export.proposals_export,
+        name="proposals_export",
     ),
 ]

@@ -55,6 +55,12 @@ DRAFTERS_GET = dict.fromkeys(ROLES, FORBIDDEN) | {
     "admin": OK,
     "secretariat_here": OK,
 }
+# The province's proposals as Excel: its board and administrators.
+EXPORTERS = dict.fromkeys(ROLES, FORBIDDEN) | {
+    "anonymous": LOGIN,
+    "admin": OK,
+    "board_here": OK,
+}
 # An empty POST from a drafter is bad input (400); the others are refused first.
 DRAFTERS_POST = dict.fromkeys(ROLES, FORBIDDEN) | {
     "anonymous": LOGIN,
@@ -94,6 +100,7 @@ EXPECTED: dict = {
     "awards:proposal_item_report_form": ("post", _item, DRAFTERS_POST),
     # The item's report as a file is there for the proposal's readers.
     "awards:proposal_item_report_file": ("get", _item, PROPOSAL_READERS),
+    "awards:proposals_export": ("get", lambda w, o: {"province_id": w.province.pk}, EXPORTERS),
 }
 
 
