@@ -337,6 +337,9 @@ class VerifyOutcome:
     sha256: str = ""
     proof_signer: str = ""
     proof_job: DocumentJob | None = None
+    # A file that is byte for byte another official document this system rendered (a tally
+    # record, the minutes, a report, a dossier): genuine by its stored SHA-256.
+    proof_document: DocumentJob | None = None
 
     @property
     def genuine(self) -> bool:
@@ -423,6 +426,19 @@ def pledge_file_verify(*, data: bytes, code: str = "") -> VerifyOutcome:
         else:
             outcome.verdict = Verdict.GENUINE
         return outcome
+
+    if not file_code:
+        document = (
+            DocumentJob.objects.filter(status=DocumentJob.Status.DONE, sha256=outcome.sha256)
+            .exclude(kind="pledge")
+            .select_related("bloc_year__bloc__province")
+            .order_by("finished_at")
+            .first()
+        )
+        if document is not None:
+            outcome.verdict = Verdict.GENUINE
+            outcome.proof_document = document
+            return outcome
 
     # Not proven ours. Evidence of a change makes it tampered.
     if not info.readable:
