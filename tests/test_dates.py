@@ -72,6 +72,12 @@ def _meeting_post(world, held_on: str) -> dict:
         "place": "Hội trường tỉnh",
         "summary": "",
         "source": "",
+        # The meeting's inlines (people, agenda, attendance), sent empty.
+        **{
+            f"{prefix}-{key}": value
+            for prefix in ("people", "agenda_items", "attendances")
+            for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+        },
     }
 
 
