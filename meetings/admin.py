@@ -113,6 +113,7 @@ class MinutesSectionInline(SealedInline):
 class MinutesAmendmentInline(SealedInline):
     model = MinutesAmendment
     fields = ["unit", "author_username", "text", "created_at", "resolution", "resolution_note"]
+    readonly_fields = fields  # non-editable fields cannot be form fields, even read-only
 
 
 @admin.register(Minutes)
@@ -151,6 +152,7 @@ class BallotParticipationInline(SealedInline):
 class BallotEventInline(SealedInline):
     model = BallotEvent
     fields = ["at", "action", "actor_username", "note"]
+    readonly_fields = fields  # non-editable fields cannot be form fields, even read-only
 
 
 @admin.register(Ballot)
