@@ -173,3 +173,10 @@ def test_export_in_constant_queries(voted, client):
         assert ws.max_row > n
         counts[n] = len(ctx)
     assert counts[3] == counts[12], counts
+
+
+def test_export_link_include(world):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("awards/_export_link.html", {"province": world.province})
+    assert _url(world) in html and "Tải Excel danh sách đề nghị" in html
