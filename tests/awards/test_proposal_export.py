@@ -180,3 +180,14 @@ def test_export_link_include(world):
 
     html = render_to_string("awards/_export_link.html", {"province": world.province})
     assert _url(world) in html and "Tải Excel danh sách đề nghị" in html
+
+
+def test_the_inbox_links_the_export(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world.users["board_here"])
+    html = client.get(reverse("awards:review_inbox", args=[world.province.pk])).content.decode()
+    assert 'id="proposals-export-link"' in html
+    assert reverse("awards:proposals_export", args=[world.province.pk]) in html
