@@ -442,6 +442,7 @@ UPLOAD_URLS = {
     "pledges:verify": {},
     "scoring:evidence_upload": {"sheet_id": 12, "criterion_id": 345},
     "scoring:table_import": {"bloc_year_id": 6789},
+    "awards:proposal_item_report": {"proposal_id": 12, "item_id": 345},
 }
 
 
