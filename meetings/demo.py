@@ -422,25 +422,18 @@ def _meeting(spec: MeetingSpec, bloc_year: BlocYear, units: dict[str, Unit], act
         m.unit_id: (m.leader_name, m.leader_title)
         for m in Membership.objects.filter(bloc_year=bloc_year)
     }
-    meeting_services.attendance_record_many(
-        meeting=meeting,
-        rows=[
+    rows = []
+    for name, unit in units.items():
+        rep_name, rep_title = spec.representatives.get(name) or leaders.get(unit.pk) or ("", "")
+        rows.append(
             {
                 "unit": unit,
                 "status": Attendance.Status.PRESENT,
-                "representative_name": (
-                    spec.representatives.get(name) or leaders.get(unit.pk) or ("", "")
-                )[0]
-                or UNNAMED_REPRESENTATIVE,
-                "representative_title": (
-                    spec.representatives.get(name) or leaders.get(unit.pk) or ("", "")
-                )[1]
-                or UNNAMED_TITLE,
+                "representative_name": rep_name or UNNAMED_REPRESENTATIVE,
+                "representative_title": rep_title or UNNAMED_TITLE,
             }
-            for name, unit in units.items()
-        ],
-        actor=actor,
-    )
+        )
+    meeting_services.attendance_record_many(meeting=meeting, rows=rows, actor=actor)
     return meeting
 
 
